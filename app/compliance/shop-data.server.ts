@@ -1,0 +1,27 @@
+import type { Database } from "../db.server";
+
+type Tx = Omit<Database, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
+
+/**
+ * Every table that holds a shop's data, and how to erase that shop from it. A test checks that each model
+ * with a `shop` column is listed here, so a new table cannot be forgotten by shop/redact.
+ * ComplianceRequest is kept on purpose: it is the record that we did what was asked.
+ */
+export const SHOP_DATA_ERASERS: Record<string, (tx: Tx, shop: string) => Promise<{ count: number }>> = {
+  Session: (tx, shop) => tx.session.deleteMany({ where: { shop } }),
+  WebhookDelivery: (tx, shop) => tx.webhookDelivery.deleteMany({ where: { shop } }),
+  Shop: (tx, shop) => tx.shop.deleteMany({ where: { shop } }),
+};
+
+export const SHOP_DATA_KEPT = new Set(["ComplianceRequest"]);
+
+/** Deletes everything Omnistock holds for a shop, in one transaction. Returns rows erased per table. */
+export async function eraseShopData(db: Database, shop: string): Promise<Record<string, number>> {
+  return db.$transaction(async (tx) => {
+    const erased: Record<string, number> = {};
+    for (const [table, erase] of Object.entries(SHOP_DATA_ERASERS)) {
+      erased[table] = (await erase(tx, shop)).count;
+    }
+    return erased;
+  });
+}

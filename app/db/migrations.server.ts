@@ -1,0 +1,63 @@
+import { execFile } from "node:child_process";
+import { mkdirSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import type { Database } from "../db.server";
+import { databaseKindOf, projectPath, sqliteFilePath, type DatabaseKind } from "./url";
+
+const run = promisify(execFile);
+
+export function migrationsDirectory(kind: DatabaseKind): string {
+  return kind === "postgresql" ? projectPath("prisma", "postgres", "migrations") : projectPath("prisma", "migrations");
+}
+
+/** The migrations this build ships, oldest first. */
+export function shippedMigrations(kind: DatabaseKind): string[] {
+  return readdirSync(migrationsDirectory(kind), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && /^\d{4}_/.test(entry.name))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+async function appliedMigrations(db: Database): Promise<string[]> {
+  try {
+    const rows = await db.$queryRawUnsafe<{ migration_name: string }[]>(
+      `SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    );
+    return rows.map((row) => row.migration_name);
+  } catch {
+    return []; // a database nobody has migrated yet has no _prisma_migrations table
+  }
+}
+
+export interface MigrationStatus {
+  current: boolean;
+  pending: string[];
+}
+
+export async function migrationStatus(db: Database, kind: DatabaseKind): Promise<MigrationStatus> {
+  const applied = new Set(await appliedMigrations(db));
+  const pending = shippedMigrations(kind).filter((name) => !applied.has(name));
+  return { current: pending.length === 0, pending };
+}
+
+/**
+ * Applies the shipped migrations with `prisma migrate deploy` (creating the SQLite file if needed) and
+ * returns the names it applied. Safe to run from several instances at once: Prisma takes an advisory lock.
+ */
+export async function migrateDatabase(url: string): Promise<string[]> {
+  const kind = databaseKindOf(url);
+  if (kind === "sqlite") mkdirSync(path.dirname(sqliteFilePath(url)), { recursive: true });
+  const before = new Set(shippedMigrations(kind));
+  try {
+    const { stdout } = await run(projectPath("node_modules", ".bin", "prisma"), ["migrate", "deploy"], {
+      cwd: projectPath(),
+      env: { ...process.env, DATABASE_URL: url },
+      maxBuffer: 10 * 1024 * 1024,
+    });
+    return [...before].filter((name) => stdout.includes(name));
+  } catch (error) {
+    const detail = (error as { stderr?: string; stdout?: string }).stderr || (error as Error).message;
+    throw new Error(`Applying database migrations failed (${kind}). Prisma said:\n${detail.trim()}`);
+  }
+}

@@ -1,0 +1,50 @@
+import "@shopify/shopify-app-remix/adapters/node";
+import {
+  ApiVersion,
+  AppDistribution,
+  LogSeverity,
+  shopifyApp,
+} from "@shopify/shopify-app-remix/server";
+import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+import { EncryptedSessionStorage } from "./auth/encrypted-session-storage.server";
+import { config } from "./config.server";
+import { db } from "./db.server";
+import { SecretBox } from "./security/secrets.server";
+import { recordInstall } from "./shops/installation.server";
+import { ACCESS_SCOPES } from "./shopify/scopes";
+
+export const ADMIN_API_VERSION = ApiVersion.October26;
+
+const settings = config();
+
+export const secretBox = new SecretBox(settings.OMNISTOCK_ENCRYPTION_KEY);
+
+const shopify = shopifyApp({
+  apiKey: settings.SHOPIFY_API_KEY,
+  apiSecretKey: settings.SHOPIFY_API_SECRET,
+  apiVersion: ADMIN_API_VERSION,
+  scopes: [...ACCESS_SCOPES],
+  appUrl: settings.SHOPIFY_APP_URL,
+  authPathPrefix: "/auth",
+  sessionStorage: new EncryptedSessionStorage(new PrismaSessionStorage(db()), secretBox),
+  distribution: AppDistribution.AppStore,
+  future: {
+    unstable_newEmbeddedAuthStrategy: true,
+    expiringOfflineAccessTokens: true,
+  },
+  hooks: {
+    afterAuth: async ({ session }) => {
+      if (!session.isOnline) await recordInstall(db(), session.shop, session.scope);
+    },
+  },
+  logger: { level: settings.LOG_LEVEL === "debug" ? LogSeverity.Debug : LogSeverity.Warning },
+  ...(settings.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [settings.SHOP_CUSTOM_DOMAIN] } : {}),
+});
+
+export default shopify;
+export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
+export const authenticate = shopify.authenticate;
+export const unauthenticated = shopify.unauthenticated;
+export const login = shopify.login;
+export const registerWebhooks = shopify.registerWebhooks;
+export const sessionStorage = shopify.sessionStorage;

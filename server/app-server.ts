@@ -1,0 +1,66 @@
+import { existsSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import { projectPath } from "../app/db/url";
+
+export interface HttpServerOptions {
+  port: number;
+  host: string;
+  /** Serve through Vite's dev server (hot reload) instead of the production build. */
+  dev: boolean;
+}
+
+export interface RunningHttpServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Express in front of Remix: static assets from the build (or Vite in dev), everything else to Remix. */
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const app = express();
+  app.disable("x-powered-by");
+  let closeVite = async () => {};
+
+  if (options.dev) {
+    const vite = await import("vite");
+    const devServer = await vite.createServer({ server: { middlewareMode: true } });
+    closeVite = () => devServer.close();
+    app.use(devServer.middlewares);
+    app.all(
+      "*",
+      createRequestHandler({
+        build: () => devServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>,
+      }),
+    );
+  } else {
+    const buildPath = projectPath("build", "server", "index.js");
+    if (!existsSync(buildPath)) {
+      throw new Error("No production build found: run `npm run build` first (or `npm run dev` for development)");
+    }
+    app.use("/assets", express.static(projectPath("build", "client", "assets"), { immutable: true, maxAge: "1y" }));
+    app.use(express.static(projectPath("build", "client"), { maxAge: "1h" }));
+    const build = (await import(buildPath)) as ServerBuild;
+    app.all("*", createRequestHandler({ build }));
+  }
+
+  const server = http.createServer(app);
+  // Shopify waits 5 s for webhooks; keep idle sockets a little longer than common load balancers do.
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, resolve);
+  });
+  const address = server.address() as AddressInfo;
+  const host = options.host === "0.0.0.0" || options.host === "::" ? "127.0.0.1" : options.host;
+  return {
+    url: `http://${host}:${address.port}`,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closeVite();
+    },
+  };
+}

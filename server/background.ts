@@ -1,0 +1,26 @@
+import { onWebhookStored } from "../app/jobs/signals.server";
+import { startWorkerLoop } from "../app/jobs/worker.server";
+import { logger } from "../app/observability/logger.server";
+import { processorDeps } from "../app/services.server";
+import { processDueDeliveries } from "../app/webhooks/processor.server";
+
+export interface BackgroundWork {
+  stop(): Promise<void>;
+}
+
+/** The workers this process runs. On PostgreSQL any number of processes may run them side by side. */
+export function startBackgroundWork(): BackgroundWork {
+  const deps = processorDeps();
+  const webhooks = startWorkerLoop({
+    name: "webhook processor",
+    logger,
+    runBatch: () => processDueDeliveries(deps),
+  });
+  const unsubscribe = onWebhookStored(() => webhooks.wake());
+  return {
+    stop: async () => {
+      unsubscribe();
+      await webhooks.stop();
+    },
+  };
+}
