@@ -10,10 +10,11 @@ import { EncryptedSessionStorage } from "./auth/encrypted-session-storage.server
 import { config } from "./config.server";
 import { db } from "./db.server";
 import { SecretBox } from "./security/secrets.server";
-import { recordInstall } from "./shops/installation.server";
+import { logger } from "./observability/logger.server";
+import { createAdminClient } from "./shopify/admin-client.server";
+import { recordInstall, refreshShopDetails } from "./shops/installation.server";
 import { ACCESS_SCOPES } from "./shopify/scopes";
 
-export const ADMIN_API_VERSION = ApiVersion.October26;
 
 const settings = config();
 
@@ -22,7 +23,7 @@ export const secretBox = new SecretBox(settings.OMNISTOCK_ENCRYPTION_KEY);
 const shopify = shopifyApp({
   apiKey: settings.SHOPIFY_API_KEY,
   apiSecretKey: settings.SHOPIFY_API_SECRET,
-  apiVersion: ADMIN_API_VERSION,
+  apiVersion: ApiVersion.October26,
   scopes: [...ACCESS_SCOPES],
   appUrl: settings.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
@@ -34,7 +35,14 @@ const shopify = shopifyApp({
   },
   hooks: {
     afterAuth: async ({ session }) => {
-      if (!session.isOnline) await recordInstall(db(), session.shop, session.scope);
+      if (session.isOnline) return;
+      await recordInstall(db(), session.shop, session.scope);
+      const admin = createAdminClient({
+        shop: session.shop,
+        accessToken: session.accessToken ?? "",
+        origin: settings.SHOPIFY_ADMIN_API_ORIGIN,
+      });
+      await refreshShopDetails(db(), admin, logger);
     },
   },
   logger: { level: settings.LOG_LEVEL === "debug" ? LogSeverity.Debug : LogSeverity.Warning },

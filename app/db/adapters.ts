@@ -11,8 +11,8 @@ export interface AdapterOptions {
 /** The Prisma driver adapter for a DATABASE_URL: better-sqlite3 for file: URLs, node-postgres otherwise. */
 export function createAdapter(url: string, options: AdapterOptions = {}) {
   if (databaseKindOf(url) === "postgresql") {
-    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
-    return new PrismaPg(pool);
+    // Given a config rather than a Pool, the adapter owns the pool and closes it on $disconnect().
+    return new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 });
   }
   // WAL lets the readers (admin pages, health checks) go on while a worker writes.
   return new PrismaBetterSQLite3({ url: sqliteFilePath(url), timeout: 10_000 });

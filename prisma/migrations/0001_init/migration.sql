@@ -22,6 +22,11 @@ CREATE TABLE "Session" (
 -- CreateTable
 CREATE TABLE "Shop" (
     "shop" TEXT NOT NULL PRIMARY KEY,
+    "name" TEXT,
+    "currencyCode" TEXT,
+    "ianaTimezone" TEXT,
+    "planName" TEXT,
+    "shopifyPlus" BOOLEAN NOT NULL DEFAULT false,
     "installedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "uninstalledAt" DATETIME,
     "scopes" TEXT,

@@ -27,6 +27,11 @@ CREATE TABLE "Session" (
 -- CreateTable
 CREATE TABLE "Shop" (
     "shop" TEXT NOT NULL,
+    "name" TEXT,
+    "currencyCode" TEXT,
+    "ianaTimezone" TEXT,
+    "planName" TEXT,
+    "shopifyPlus" BOOLEAN NOT NULL DEFAULT false,
     "installedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "uninstalledAt" TIMESTAMP(3),
     "scopes" TEXT,

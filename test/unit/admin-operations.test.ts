@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { appAdminOperations, validateAdminDocument } from "../support/admin-schema";
+
+describe("Admin GraphQL operations", () => {
+  it("finds the app's operations (each module keeps them in admin-operations.ts)", async () => {
+    const operations = await appAdminOperations();
+    expect(operations.map((o) => o.operation.name)).toContain("ShopDetails");
+    const names = operations.map((o) => o.operation.name);
+    expect(new Set(names).size, "operation names must be unique").toBe(names.length);
+  });
+
+  it("every operation validates against the Admin schema and uses nothing deprecated", async () => {
+    for (const { file, operation } of await appAdminOperations()) {
+      expect(validateAdminDocument(operation.document), `${file}: ${operation.name}`).toEqual([]);
+    }
+  });
+
+  it("the check fails on a field the schema does not have", () => {
+    const errors = validateAdminDocument("query Q { shop { nameOfTheShop } }");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^Cannot query field "nameOfTheShop" on type "Shop"/);
+  });
+
+  it("the check fails on a deprecated field", () => {
+    expect(validateAdminDocument("query Q { shop { plan { displayName } } }")[0]).toMatch(
+      /ShopPlan\.displayName is deprecated/,
+    );
+  });
+
+  it("the check fails on what 2026-04 removed: compareQuantity and inventorySetOnHandQuantities", () => {
+    const withCompareQuantity = validateAdminDocument(`
+      mutation M {
+        inventorySetQuantities(input: {
+          name: "available", reason: "correction", ignoreCompareQuantity: true,
+          quantities: [{ inventoryItemId: "gid://shopify/InventoryItem/1", locationId: "gid://shopify/Location/1",
+                         quantity: 1, compareQuantity: 0 }]
+        }) { userErrors { message } }
+      }
+    `);
+    expect(withCompareQuantity.join("\n")).toMatch(/compareQuantity.*is deprecated/);
+    const withDeprecatedMutation = validateAdminDocument(`
+      mutation M($input: InventorySetOnHandQuantitiesInput!) {
+        inventorySetOnHandQuantities(input: $input) { userErrors { message } }
+      }
+    `);
+    expect(withDeprecatedMutation.join("\n")).toMatch(/inventorySetOnHandQuantities is deprecated/);
+  });
+
+  it("accepts the @idempotent directive that inventory mutations need", () => {
+    expect(
+      validateAdminDocument(`
+        mutation M($input: InventoryAdjustQuantitiesInput!, $key: String!) {
+          inventoryAdjustQuantities(input: $input) @idempotent(key: $key) { userErrors { message } }
+        }
+      `),
+    ).toEqual([]);
+  });
+});
