@@ -14,7 +14,7 @@ const testEnv = {
   SHOPIFY_APP_URL: "http://127.0.0.1:3999",
   OMNISTOCK_ENCRYPTION_KEY: "dGVzdC1lbmNyeXB0aW9uLWtleS0zMi1ieXRlcy0hISE=",
   LOG_LEVEL: "error",
-};
+} as const;
 
 const integration = (database: "sqlite" | "postgresql") => ({
   extends: true as const,

@@ -14,7 +14,6 @@ export function createAdapter(url: string, options: AdapterOptions = {}) {
     // Given a config rather than a Pool, the adapter owns the pool and closes it on $disconnect().
     return new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 });
   }
-  // WAL lets the readers (admin pages, health checks) go on while a worker writes.
   return new PrismaBetterSQLite3({ url: sqliteFilePath(url), timeout: 10_000 });
 }
 

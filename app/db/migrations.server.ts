@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
+import BetterSqlite3 from "better-sqlite3";
 import type { Database } from "../db.server";
 import { databaseKindOf, projectPath, sqliteFilePath, type DatabaseKind } from "./url";
 
@@ -41,6 +42,16 @@ export async function migrationStatus(db: Database, kind: DatabaseKind): Promise
   return { current: pending.length === 0, pending };
 }
 
+/** WAL lets readers (admin pages, health checks, the CLI) go on while the worker writes; it persists in the file. */
+function useWriteAheadLog(file: string) {
+  const connection = new BetterSqlite3(file);
+  try {
+    connection.pragma("journal_mode = WAL");
+  } finally {
+    connection.close();
+  }
+}
+
 /**
  * Applies the shipped migrations with `prisma migrate deploy` (creating the SQLite file if needed) and
  * returns the names it applied. Safe to run from several instances at once: Prisma takes an advisory lock.
@@ -55,6 +66,7 @@ export async function migrateDatabase(url: string): Promise<string[]> {
       env: { ...process.env, DATABASE_URL: url },
       maxBuffer: 10 * 1024 * 1024,
     });
+    if (kind === "sqlite") useWriteAheadLog(sqliteFilePath(url));
     return [...before].filter((name) => stdout.includes(name));
   } catch (error) {
     const detail = (error as { stderr?: string; stdout?: string }).stderr || (error as Error).message;
