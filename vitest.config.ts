@@ -3,6 +3,7 @@ import tsconfigPaths from "vite-tsconfig-paths";
 
 // One `npm test` runs everything and prints one summary:
 //   unit        pure code, no database
+//   devstore    the local Shopify emulator over HTTP, on its own
 //   sqlite      integration tests on SQLite (always)
 //   postgres    the same integration tests on PostgreSQL (when TEST_DATABASE_URL is set, as in CI)
 // Each integration test file gets its own database, copied from a migrated template.
@@ -37,6 +38,10 @@ export default defineConfig({
       {
         extends: true,
         test: { name: "unit", include: ["test/unit/**/*.test.ts"], env: testEnv },
+      },
+      {
+        extends: true,
+        test: { name: "devstore", include: ["test/devstore/**/*.test.ts"], env: testEnv },
       },
       integration("sqlite"),
       ...(process.env.TEST_DATABASE_URL ? [integration("postgresql")] : []),

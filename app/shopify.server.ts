@@ -12,6 +12,7 @@ import { db } from "./db.server";
 import { SecretBox } from "./security/secrets.server";
 import { logger } from "./observability/logger.server";
 import { createAdminClient } from "./shopify/admin-client.server";
+import { routeAdminRequestsTo } from "./shopify/admin-origin.server";
 import { recordInstall, refreshShopDetails } from "./shops/installation.server";
 import { ACCESS_SCOPES } from "./shopify/scopes";
 
@@ -19,6 +20,8 @@ import { ACCESS_SCOPES } from "./shopify/scopes";
 const settings = config();
 
 export const secretBox = new SecretBox(settings.OMNISTOCK_ENCRYPTION_KEY);
+
+if (settings.SHOPIFY_ADMIN_API_ORIGIN) routeAdminRequestsTo(settings.SHOPIFY_ADMIN_API_ORIGIN);
 
 const shopify = shopifyApp({
   apiKey: settings.SHOPIFY_API_KEY,
@@ -50,7 +53,17 @@ const shopify = shopifyApp({
 });
 
 export default shopify;
-export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
+/**
+ * Shopify's headers for documents (CSP frame-ancestors limited to the shop's admin). In demo mode the
+ * local dev store's admin embeds the app, so its origin may frame it too.
+ */
+export function addDocumentResponseHeaders(request: Request, headers: Headers) {
+  shopify.addDocumentResponseHeaders(request, headers);
+  const csp = headers.get("Content-Security-Policy");
+  if (settings.OMNISTOCK_DEMO && settings.SHOPIFY_ADMIN_API_ORIGIN && csp?.includes("frame-ancestors")) {
+    headers.set("Content-Security-Policy", csp.replace("frame-ancestors", `frame-ancestors ${settings.SHOPIFY_ADMIN_API_ORIGIN}`));
+  }
+}
 export const authenticate = shopify.authenticate;
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;

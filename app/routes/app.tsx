@@ -4,19 +4,27 @@ import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
+import { config } from "~/config.server";
 import { authenticate } from "~/shopify.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await authenticate.admin(request);
-  return { apiKey: process.env.SHOPIFY_API_KEY || "" };
+  const settings = config();
+  return {
+    apiKey: settings.SHOPIFY_API_KEY,
+    // Demo mode only: the local dev store stands in for App Bridge (session tokens for data requests).
+    appBridgeShim:
+      settings.OMNISTOCK_DEMO && settings.SHOPIFY_ADMIN_API_ORIGIN ? `${settings.SHOPIFY_ADMIN_API_ORIGIN}/app-bridge-shim.js` : null,
+  };
 };
 
 export default function AdminLayout() {
-  const { apiKey } = useLoaderData<typeof loader>();
+  const { apiKey, appBridgeShim } = useLoaderData<typeof loader>();
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey}>
+      {appBridgeShim && <script src={appBridgeShim} />}
       <NavMenu>
         <Link to="/app" rel="home">
           Overview

@@ -146,11 +146,13 @@ interface ExecContext extends AdminContext {
 /** Resolves root fields from the tables above and every other field from the view objects. */
 const fieldResolver: GraphQLFieldResolver<unknown, ExecContext> = (source, args, ctx, info) => {
   const parent = info.parentType.name;
-  if (parent === "Query" || parent === "Mutation") {
-    const table = parent === "Query" ? QUERY : MUTATION;
-    const resolve = table[info.fieldName];
+  // Shopify names its root types QueryRoot and Mutation.
+  const isQuery = info.parentType === info.schema.getQueryType();
+  const isMutation = info.parentType === info.schema.getMutationType();
+  if (isQuery || isMutation) {
+    const resolve = (isQuery ? QUERY : MUTATION)[info.fieldName];
     if (!resolve) throw notImplemented(parent, info.fieldName);
-    if (parent === "Mutation" && IDEMPOTENT_MUTATIONS.has(info.fieldName)) {
+    if (isMutation && IDEMPOTENT_MUTATIONS.has(info.fieldName)) {
       const key = idempotencyKey(info);
       const payloadType = String(info.returnType).replace(/!$/, "");
       return ctx.deps.idempotency.run(
@@ -164,6 +166,7 @@ const fieldResolver: GraphQLFieldResolver<unknown, ExecContext> = (source, args,
     return resolve(ctx, args);
   }
   const record = source as Record<string, unknown>;
+  if (info.fieldName === "__typename") return parent;
   if (!(info.fieldName in record)) throw notImplemented(parent, info.fieldName);
   const value = record[info.fieldName];
   return typeof value === "function" ? (value as (a: unknown) => unknown)(args) : value;
