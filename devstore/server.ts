@@ -53,6 +53,8 @@ export interface RunningDevStore {
   dispatcher: WebhookDispatcher;
   throttles: ThrottleRegistry;
   installations: Map<string, Installation>;
+  /** Points webhooks and the app proxy at the app (once it is listening). */
+  setAppUrl(url: string): void;
   /** Installs the app on a shop directly (what Shopify-managed installation does) and returns the token. */
   install(shop: string): Installation;
   close(): Promise<void>;
@@ -100,7 +102,7 @@ const chaosSchema = z.object({
 });
 
 export async function startDevStore(options: DevStoreOptions, store = new DevStore()): Promise<RunningDevStore> {
-  const { app } = options;
+  const app = { ...options.app };
   const throttles = new ThrottleRegistry(options.bucket);
   const idempotency = new IdempotencyRegistry();
   const installations = new Map<string, Installation>();
@@ -455,6 +457,10 @@ export async function startDevStore(options: DevStoreOptions, store = new DevSto
     throttles,
     installations,
     install,
+    setAppUrl: (url: string) => {
+      app.url = url.replace(/\/+$/, "");
+      dispatcher.endpoint = `${app.url}/webhooks`;
+    },
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

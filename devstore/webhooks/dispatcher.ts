@@ -44,6 +44,8 @@ export interface DispatcherOptions {
 
 export class WebhookDispatcher {
   chaos: ChaosSettings;
+  /** Where deliveries go; the demo and tests set it once the app is listening. */
+  endpoint: string;
   readonly deliveries: DeliveryRecord[] = [];
   readonly #inFlight = new Set<Promise<void>>();
   readonly #random: () => number;
@@ -51,6 +53,7 @@ export class WebhookDispatcher {
 
   constructor(private readonly options: DispatcherOptions) {
     this.chaos = options.chaos ?? NO_CHAOS;
+    this.endpoint = options.endpoint;
     this.#random = options.random ?? Math.random;
     this.#retryDelays = options.retryDelaysMs ?? [1000, 5000, 30_000, 60_000, 300_000, 900_000, 1_800_000, 3_600_000];
   }
@@ -114,7 +117,7 @@ export class WebhookDispatcher {
 
   async #post(record: DeliveryRecord, event: StoreEvent, body: string): Promise<number> {
     try {
-      const response = await fetch(this.options.endpoint, {
+      const response = await fetch(this.endpoint, {
         method: "POST",
         headers: {
           "Content-Type": "application/json",

@@ -224,9 +224,10 @@ describe("dev store Admin API: cost and throttling", () => {
       for (let i = 0; i < 6; i += 1) results.push((await adminRequest(small, smallToken, query)).body);
       const throttled = results.filter((r) => r.errors?.[0]?.extensions?.code === "THROTTLED");
       expect(throttled.length).toBeGreaterThan(0);
-      expect(throttled[0].data).toBeUndefined();
-      expect(throttled[0].extensions.cost).toMatchObject({ requestedQueryCost: 52, actualQueryCost: null });
-      expect(throttled[0].extensions.cost.throttleStatus.currentlyAvailable).toBeLessThan(52);
+      const [refused] = throttled;
+      expect(refused!.data).toBeUndefined();
+      expect(refused!.extensions.cost).toMatchObject({ requestedQueryCost: 52, actualQueryCost: null });
+      expect(refused!.extensions.cost.throttleStatus.currentlyAvailable).toBeLessThan(52);
     } finally {
       await small.close();
     }

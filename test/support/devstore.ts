@@ -94,7 +94,7 @@ export async function adminRequest(
   token: string,
   query: string,
   variables: Record<string, unknown> = {},
-): Promise<{ status: number; body: { data?: any; errors?: any[]; extensions?: any } }> {
+): Promise<{ status: number; body: { data?: any; errors?: any; extensions?: any } }> {
   const response = await fetch(`${devstore.url}/admin/api/2026-10/graphql.json`, {
     method: "POST",
     headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": token },
