@@ -4,6 +4,7 @@ import tsconfigPaths from "vite-tsconfig-paths";
 // One `npm test` runs everything and prints one summary:
 //   unit        pure code, no database
 //   devstore    the local Shopify emulator over HTTP, on its own
+//   browser     the demo in Debian's Chromium (pages, widgets, screenshots in test-results/)
 //   sqlite      integration tests on SQLite (always)
 //   postgres    the same integration tests on PostgreSQL (when TEST_DATABASE_URL is set, as in CI)
 // Each integration test file gets its own database, copied from a migrated template.
@@ -44,6 +45,17 @@ export default defineConfig({
         test: { name: "devstore", include: ["test/devstore/**/*.test.ts"], env: testEnv },
       },
       integration("sqlite"),
+      {
+        extends: true,
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          globalSetup: ["test/support/build-app.ts", "test/support/database-template.ts"],
+          setupFiles: ["test/support/database-per-file.ts"],
+          env: { ...testEnv, OMNISTOCK_TEST_DATABASE: "sqlite" },
+          testTimeout: 60_000,
+        },
+      },
       ...(process.env.TEST_DATABASE_URL ? [integration("postgresql")] : []),
     ],
   },

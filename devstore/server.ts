@@ -13,6 +13,7 @@ import { DevStore, StoreError } from "./state/store";
 import { loadExtensions, type ThemeExtension } from "./storefront/extensions";
 import { escapeHtml, homePage, layout, loginPage, productPage } from "./storefront/pages";
 import { STOREFRONT_LOCALES, type RenderContext } from "./storefront/theme";
+import { SaleSimulator } from "./simulator";
 import { WebhookDispatcher, type ChaosSettings } from "./webhooks/dispatcher";
 
 // The local Shopify: Admin GraphQL (with auth, cost and throttling), token exchange, signed webhooks to the
@@ -51,6 +52,7 @@ export interface RunningDevStore {
   url: string;
   store: DevStore;
   dispatcher: WebhookDispatcher;
+  simulator: SaleSimulator;
   throttles: ThrottleRegistry;
   installations: Map<string, Installation>;
   /** Points webhooks and the app proxy at the app (once it is listening). */
@@ -136,6 +138,15 @@ export async function startDevStore(options: DevStoreOptions, store = new DevSto
   };
 
   const storefrontShop = (): ShopState => store.shop(options.storefrontShop ?? [...store.shops.keys()][0]!);
+  const homeDomain = () => storefrontShop().domain;
+  const simulator = new SaleSimulator(store, {
+    get home() {
+      return homeDomain();
+    },
+    get connected() {
+      return [...store.shops.keys()].filter((domain) => domain !== homeDomain());
+    },
+  });
 
   const customerFrom = (req: http.IncomingMessage, shop: ShopState): Customer | null => {
     const cookie = /(?:^|;\s*)devstore_customer=([^;]+)/.exec(req.headers.cookie ?? "")?.[1];
@@ -373,6 +384,14 @@ export async function startDevStore(options: DevStoreOptions, store = new DevSto
       throttles.configureAll(parsed.data);
       return json(res, 200, parsed.data);
     }
+    if (parts[0] === "simulator") {
+      if (req.method === "PUT") {
+        const parsed = z.object({ running: z.boolean().optional(), ordersPerMinute: z.number().min(1).max(6000).optional() }).safeParse(await body());
+        if (!parsed.success) return json(res, 400, { error: parsed.error.issues[0]?.message });
+        simulator.configure(parsed.data);
+      }
+      return json(res, 200, simulator.status);
+    }
     if (parts[0] === "settle" && req.method === "POST") {
       await dispatcher.settle();
       return json(res, 200, { deliveries: dispatcher.deliveries.length });
@@ -454,6 +473,7 @@ export async function startDevStore(options: DevStoreOptions, store = new DevSto
     url: `http://${options.host ?? "127.0.0.1"}:${address.port}`,
     store,
     dispatcher,
+    simulator,
     throttles,
     installations,
     install,
@@ -462,6 +482,7 @@ export async function startDevStore(options: DevStoreOptions, store = new DevSto
       dispatcher.endpoint = `${app.url}/webhooks`;
     },
     close: async () => {
+      simulator.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
     },

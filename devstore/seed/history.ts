@@ -747,7 +747,6 @@ const SIZE_OPTION_NAMES = new Set(["Size", "Waist", "Length"]);
 
 /** Middle sizes and the first colours sell most. */
 function variantWeight(product: Product, variant: Variant): number {
-  // The option values in catalogue order are not on the variant; the position gives a stable proxy per option.
   let weight = 1;
   product.options.forEach((name, i) => {
     const value = variant.selectedOptions[i] ?? "";
@@ -758,7 +757,7 @@ function variantWeight(product: Product, variant: Variant): number {
       else if (eu) weight *= 1.5 - Math.min(1.2, Math.abs(Number(eu[1]) - 41) * 0.2);
     }
   });
-  // First variants (first colour) a little more popular.
+  // Earlier variants (first colours, as the merchant listed them) a little more popular.
   return weight * (1.6 / (1 + 0.12 * (variant.position - 1)));
 }
 

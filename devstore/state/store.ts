@@ -106,6 +106,11 @@ export class DevStore extends EventEmitter<{ event: [StoreEvent] }> {
     this.#nextId = Math.max(this.#nextId, id);
   }
 
+  /** The next order gets the number after this one (#1001 follows 1000). */
+  setOrderNumber(domain: string, last: number) {
+    this.#orderNumbers.set(domain, last);
+  }
+
   createShop(init: ShopInit): ShopState {
     if (this.shops.has(init.domain)) throw new StoreError(`Shop ${init.domain} exists`, "TAKEN");
     const shop: ShopState = {

@@ -1,6 +1,5 @@
-import { readFileSync } from "node:fs";
 import path from "node:path";
-import { parse } from "smol-toml";
+import { readAppToml } from "../../devstore/app-config";
 import { emptyQuantities, type Location } from "../../devstore/state/model";
 import { DevStore } from "../../devstore/state/store";
 import { startDevStore, type DevStoreOptions, type RunningDevStore } from "../../devstore/server";
@@ -10,12 +9,6 @@ import { ACCESS_SCOPES } from "../../app/shopify/scopes";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
-export function subscribedTopics(): Set<string> {
-  const toml = parse(readFileSync(path.join(root, "shopify.app.toml"), "utf8")) as {
-    webhooks: { subscriptions: { topics?: string[] }[] };
-  };
-  return new Set(toml.webhooks.subscriptions.flatMap((s) => s.topics ?? []));
-}
 
 export interface Fixture {
   shop: string;
@@ -78,7 +71,7 @@ export async function startFixtureDevStore(overrides: Partial<DevStoreOptions> =
         url: overrides.app?.url ?? "http://127.0.0.1:9",
         scopes: [...ACCESS_SCOPES],
       },
-      topics: subscribedTopics(),
+      topics: readAppToml().topics,
       extensionsDir: path.join(root, "test", "fixtures", "extensions"),
       retryDelaysMs: [20, 50, 100],
       ...overrides,

@@ -8,13 +8,16 @@ export default class SummaryReporter implements Reporter {
     let failed = 0;
     let skipped = 0;
     for (const module of testModules) {
+      let failedHere = 0;
       for (const test of module.children.allTests()) {
         const state = test.result().state;
         if (state === "passed") passed += 1;
-        else if (state === "failed") failed += 1;
+        else if (state === "failed") failedHere += 1;
         else skipped += 1;
       }
-      if (module.state() === "failed" && [...module.children.allTests()].length === 0) failed += 1;
+      // A file can fail outside its tests (a hook, an import): that is a failure too.
+      if (module.state() === "failed" && failedHere === 0) failedHere = 1;
+      failed += failedHere;
     }
     // An error outside any test still fails the run: count it so the closing line never hides it.
     failed += unhandledErrors.length;

@@ -1,0 +1,88 @@
+import { existsSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { readAppToml, EXTENSIONS_DIR } from "../../devstore/app-config";
+import { HOME_SHOP, seedDemoShops } from "../../devstore/demo-shops";
+import { startDevStore, type RunningDevStore } from "../../devstore/server";
+import { DevStore } from "../../devstore/state/store";
+import { startHttpServer, type RunningHttpServer } from "../../server/app-server";
+import { launchBrowser, screenshotPath, USER_AGENT } from "../support/browser";
+
+// The demo as a person sees it, in Chromium: the embedded admin inside the dev store's admin, and a
+// storefront product page.
+
+let devstore: RunningDevStore;
+let app: RunningHttpServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  const store = new DevStore();
+  seedDemoShops(store);
+  const toml = readAppToml();
+  devstore = await startDevStore(
+    {
+      app: { apiKey: process.env.SHOPIFY_API_KEY!, apiSecret: process.env.SHOPIFY_API_SECRET!, url: "http://127.0.0.1:9", scopes: toml.scopes },
+      topics: toml.topics,
+      extensionsDir: EXTENSIONS_DIR,
+      storefrontShop: HOME_SHOP,
+    },
+    store,
+  );
+  process.env.SHOPIFY_ADMIN_API_ORIGIN = devstore.url;
+  process.env.OMNISTOCK_DEMO = "true";
+  // The production build (made by the project's global setup), as merchants get it.
+  app = await startHttpServer({ port: 0, host: "127.0.0.1", dev: false });
+  devstore.setAppUrl(app.url);
+  browser = await launchBrowser();
+  page = await browser.newPage({ userAgent: USER_AGENT, viewport: { width: 1280, height: 900 } });
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await devstore?.close();
+});
+
+describe("the demo in Chromium", () => {
+  it("opens Omnistock embedded in the dev store admin, installed by token exchange", async () => {
+    await page.goto(`${devstore.url}/store/omnistock-demo/apps/omnistock`);
+    const frame = page.frameLocator("iframe#app");
+    await frame.getByText("Webhooks waiting").waitFor({ timeout: 30_000 });
+    await expect(frame.getByRole("heading", { name: "Omnistock" }).first().isVisible()).resolves.toBe(true);
+    await page.screenshot({ path: screenshotPath("admin-overview"), fullPage: true });
+    expect(existsSync(screenshotPath("admin-overview"))).toBe(true);
+    expect(devstore.installations.size).toBe(1);
+
+    // Data requests from the embedded page carry a fresh session token, as App Bridge adds it.
+    const appFrame = page.frames().find((f) => f.url().startsWith(app.url))!;
+    const status = await appFrame.evaluate(async () => (await fetch("/app.data")).status);
+    expect(status).toBe(200);
+  });
+
+  it("renders a storefront product page with its variants", async () => {
+    await page.goto(`${devstore.url}/`);
+    const firstProduct = page.locator("ul.grid a").first();
+    const title = (await firstProduct.textContent())!.trim();
+    await firstProduct.click();
+    await expect(page.getByRole("heading", { level: 1, name: title }).isVisible()).resolves.toBe(true);
+    const options = await page.locator("#variant-select option").count();
+    expect(options).toBeGreaterThan(0);
+    await page.screenshot({ path: screenshotPath("storefront-product"), fullPage: true });
+  });
+
+  it("serves storefront pages in the shopper's language and lets a shopper log in", async () => {
+    await page.goto(`${devstore.url}/account/login`);
+    const demoShopper = (await page.locator("ul li code").first().textContent())!;
+    const password = (await page.locator("ul li code").nth(1).textContent())!;
+    await page.getByLabel("Email").fill(demoShopper);
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL(`${devstore.url}/`);
+    await expect(page.getByRole("link", { name: "Log out" }).isVisible()).resolves.toBe(true);
+    const proxied = await page.evaluate(async () => (await fetch("/apps/omnistock/status")).json());
+    expect(proxied).toMatchObject({ shop: HOME_SHOP, loggedIn: true, installed: true });
+    await page.goto(`${devstore.url}/ja/`);
+    expect(await page.getAttribute("html", "lang")).toBe("ja");
+  });
+});
