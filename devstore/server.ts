@@ -336,16 +336,25 @@ export async function startDevStore(options: DevStoreOptions, store = new DevSto
       res,
       200,
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(shop.name)} · Omnistock</title>
-<style>body{margin:0;font-family:system-ui;display:grid;grid-template-rows:auto 1fr;height:100vh}header{background:#1a1a1a;color:#fff;padding:.6rem 1rem}iframe{border:0;width:100%;height:100%}</style></head>
-<body><header>${escapeHtml(shop.name)} · Shopify admin (dev store)</header>
+<style>body{margin:0;font-family:system-ui;display:grid;grid-template-rows:auto 1fr;height:100vh}header{background:#1a1a1a;color:#fff;padding:.6rem 1rem;display:flex;gap:1.5rem;align-items:center}nav a{color:#fff;margin-right:1rem}iframe{border:0;width:100%;height:100%}</style></head>
+<body><header><strong>${escapeHtml(shop.name)}</strong> · Shopify admin (dev store) <nav id="app-nav" aria-label="Omnistock"></nav></header>
 <iframe id="app" title="Omnistock" src="${escapeHtml(src)}"></iframe>
 <script>
-  // App Bridge's role: hand the embedded app fresh session tokens when it asks.
+  // App Bridge's role: hand the embedded app fresh session tokens when it asks, and show its navigation.
+  const freshToken = async () => (await (await fetch("/store/${handle}/id-token")).json()).token;
   addEventListener("message", async (event) => {
-    if (event.data?.type !== "omnistock:id-token") return;
-    const response = await fetch("/store/${handle}/id-token");
-    const { token } = await response.json();
-    event.source.postMessage({ type: "omnistock:id-token", id: event.data.id, token }, event.origin);
+    if (event.data?.type === "omnistock:id-token") {
+      event.source.postMessage({ type: "omnistock:id-token", id: event.data.id, token: await freshToken() }, event.origin);
+    }
+    if (event.data?.type === "omnistock:nav") {
+      const nav = document.getElementById("app-nav");
+      nav.replaceChildren(...event.data.links.map((link) => {
+        const a = document.createElement("a");
+        a.textContent = link.text;
+        a.href = "?path=" + encodeURIComponent(link.href);
+        return a;
+      }));
+    }
   });
 </script></body></html>`,
     );
@@ -517,4 +526,19 @@ const APP_BRIDGE_SHIM = `(() => {
     return originalFetch(input, { ...init, headers });
   };
   window.shopify = window.shopify || { idToken, toast: { show: (message) => console.info(message) }, config: {} };
+  // The app's <ui-nav-menu> shows in the admin's chrome, not in the page.
+  if (!customElements.get("ui-nav-menu")) {
+    customElements.define("ui-nav-menu", class extends HTMLElement {
+      connectedCallback() {
+        this.style.display = "none";
+        // Children are parsed after the element connects: report them once the document is complete.
+        const report = () => {
+          const links = [...this.querySelectorAll("a")].map((a) => ({ href: a.getAttribute("href"), text: a.textContent }));
+          window.parent.postMessage({ type: "omnistock:nav", links }, "*");
+        };
+        if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", report, { once: true });
+        else report();
+      }
+    });
+  }
 })();`;

@@ -79,7 +79,13 @@ export class SaleSimulator {
   }
 
   private pickVariant(shop: ShopState): string | undefined {
-    const variants = [...shop.variants.values()];
+    // Shoppers mostly buy what is in stock somewhere; now and then one tries something that is not.
+    const inStock = (variantId: string) => {
+      const item = shop.variants.get(variantId)!.inventoryItemId;
+      return [...shop.inventoryLevels.values()].some((l) => l.inventoryItemId === item && l.quantities.available > 0);
+    };
+    const all = [...shop.variants.values()];
+    const variants = Math.random() < 0.9 ? all.filter((v) => inStock(v.id)) : all;
     if (variants.length === 0) return undefined;
     // A few best sellers take most of the demand.
     const index = Math.floor(variants.length * Math.random() ** 2.5);

@@ -58,6 +58,24 @@ describe("the demo in Chromium", () => {
     const appFrame = page.frames().find((f) => f.url().startsWith(app.url))!;
     const status = await appFrame.evaluate(async () => (await fetch("/app.data")).status);
     expect(status).toBe(200);
+    // The app's navigation shows in the admin's chrome, as with App Bridge.
+    await page.locator("#app-nav a", { hasText: "Overview" }).waitFor({ timeout: 10_000 });
+  });
+
+  it("starts and stops the sale simulator from the admin, which places orders in the dev store", async () => {
+    const frame = page.frameLocator("iframe#app");
+    const ordersBefore = [...devstore.store.shops.values()].reduce((sum, shop) => sum + shop.orders.size, 0);
+    await frame.getByLabel("Orders per minute").selectOption("300");
+    await frame.getByRole("button", { name: "Start sales" }).click();
+    await frame.getByText("Running", { exact: true }).waitFor();
+    await expect.poll(() => devstore.simulator.status.placed, { timeout: 15_000 }).toBeGreaterThan(3);
+    expect(devstore.simulator.status).toMatchObject({ running: true, ordersPerMinute: 300 });
+    await frame.getByRole("button", { name: "Stop sales" }).click();
+    await frame.getByText("Stopped", { exact: true }).waitFor();
+    expect(devstore.simulator.status.running).toBe(false);
+    const ordersAfter = [...devstore.store.shops.values()].reduce((sum, shop) => sum + shop.orders.size, 0);
+    expect(ordersAfter - ordersBefore).toBe(devstore.simulator.status.placed);
+    await page.screenshot({ path: screenshotPath("admin-simulator"), fullPage: true });
   });
 
   it("renders a storefront product page with its variants", async () => {
