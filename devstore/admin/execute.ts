@@ -55,6 +55,12 @@ export interface ExecuteDeps {
 
 type Resolver = (ctx: AdminContext, args: Record<string, unknown>) => unknown;
 
+/** A root field that takes `id: ID!` and returns one object of a type, or null. */
+function single<T>(table: Map<string, T>, type: string, args: Record<string, unknown>, view: (value: T) => unknown) {
+  const value = table.get(numericId(String(args.id), type) ?? "");
+  return value === undefined ? null : view(value);
+}
+
 const QUERY: Record<string, Resolver> = {
   shop: (ctx) => shopView(ctx),
   location: (ctx, args) => {
@@ -69,31 +75,17 @@ const QUERY: Record<string, Resolver> = {
       (l) => l.id,
       (l) => locationView(ctx, l),
     ),
-  product: (ctx, args) => {
-    const product = ctx.shop.products.get(numericId(String(args.id), "Product") ?? "");
-    return product ? productView(ctx, product) : null;
-  },
+  product: (ctx, args) => single(ctx.shop.products, "Product", args, (p) => productView(ctx, p)),
   products: (ctx, args) => connection(filterProducts(ctx, args.query as string), args, (p) => p.id, (p) => productView(ctx, p)),
-  productVariant: (ctx, args) => {
-    const variant = ctx.shop.variants.get(numericId(String(args.id), "ProductVariant") ?? "");
-    return variant ? variantView(ctx, variant) : null;
-  },
+  productVariant: (ctx, args) => single(ctx.shop.variants, "ProductVariant", args, (v) => variantView(ctx, v)),
   productVariants: (ctx, args) => connection(filterVariants(ctx, args.query as string), args, (v) => v.id, (v) => variantView(ctx, v)),
-  inventoryItem: (ctx, args) => {
-    const item = ctx.shop.inventoryItems.get(numericId(String(args.id), "InventoryItem") ?? "");
-    return item ? inventoryItemView(ctx, item) : null;
-  },
+  inventoryItem: (ctx, args) => single(ctx.shop.inventoryItems, "InventoryItem", args, (i) => inventoryItemView(ctx, i)),
   inventoryItems: (ctx, args) =>
     connection(filterInventoryItems(ctx, args.query as string), args, (i) => i.id, (i) => inventoryItemView(ctx, i)),
-  order: (ctx, args) => {
-    const order = ctx.shop.orders.get(numericId(String(args.id), "Order") ?? "");
-    return order ? orderView(ctx, order) : null;
-  },
+  order: (ctx, args) => single(ctx.shop.orders, "Order", args, (o) => orderView(ctx, o)),
   orders: (ctx, args) => connection(filterOrders(ctx, args.query as string), args, (o) => o.id, (o) => orderView(ctx, o)),
-  fulfillmentOrder: (ctx, args) => {
-    const fo = ctx.shop.fulfillmentOrders.get(numericId(String(args.id), "FulfillmentOrder") ?? "");
-    return fo ? fulfillmentOrderView(ctx, fo) : null;
-  },
+  fulfillmentOrder: (ctx, args) =>
+    single(ctx.shop.fulfillmentOrders, "FulfillmentOrder", args, (fo) => fulfillmentOrderView(ctx, fo)),
   node: (ctx, args) => nodeById(ctx, String(args.id)),
   nodes: (ctx, args) => {
     const ids = args.ids as string[];

@@ -1,26 +1,8 @@
-import { createHmac, randomUUID } from "node:crypto";
-
-const base64url = (value: string | Buffer) => Buffer.from(value).toString("base64url");
+import { signSessionToken } from "../../devstore/auth";
 
 /** An App Bridge session token (id_token) for an admin user of a shop, signed like Shopify signs it. */
 export function sessionToken(shop: string, apiKey: string, secret: string, userId = "1"): string {
-  const now = Math.floor(Date.now() / 1000);
-  const header = base64url(JSON.stringify({ alg: "HS256", typ: "JWT" }));
-  const payload = base64url(
-    JSON.stringify({
-      iss: `https://${shop}/admin`,
-      dest: `https://${shop}`,
-      aud: apiKey,
-      sub: userId,
-      exp: now + 60,
-      nbf: now - 5,
-      iat: now,
-      jti: randomUUID(),
-      sid: randomUUID(),
-    }),
-  );
-  const signature = createHmac("sha256", secret).update(`${header}.${payload}`).digest("base64url");
-  return `${header}.${payload}.${signature}`;
+  return signSessionToken(shop, apiKey, secret, userId);
 }
 
 /** Shopify's admin passes the shop's admin host, base64-encoded, as ?host=. */
