@@ -413,6 +413,14 @@ export async function startDevStore(options: DevStoreOptions, store = new DevSto
         const installation = install(shop.domain);
         return json(res, 200, { accessToken: installation.accessToken, scopes: installation.scopes });
       }
+      if (parts[2] === "uninstall" && req.method === "POST") {
+        // The merchant removes the app: its token stops working and app/uninstalled is sent.
+        const installation = byShop.get(shop.domain);
+        if (installation) installations.delete(installation.accessToken);
+        byShop.delete(shop.domain);
+        store.emitEvent(shop.domain, "app/uninstalled", { id: 1, name: shop.name, email: shop.email, domain: null, myshopify_domain: shop.domain });
+        return json(res, 200, { uninstalled: true });
+      }
       if (parts[2] === "sales" && req.method === "POST") {
         const parsed = saleSchema.safeParse(await body());
         if (!parsed.success) return json(res, 400, { error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });

@@ -7,14 +7,16 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { projectPath } from "../app/db/url";
 import { EXTENSIONS_DIR, readAppToml } from "../devstore/app-config";
 import { seedDemoShops } from "../devstore/demo-shops";
 import { startDevStore } from "../devstore/server";
 import { DevStore } from "../devstore/state/store";
 
-const DEMO_DIR = projectPath(".omnistock");
-const ENV_FILE = projectPath(".omnistock", "demo.env");
+// OMNISTOCK_DEMO_DIR lets a test run a demo of its own beside a developer's.
+const DEMO_DIR = process.env.OMNISTOCK_DEMO_DIR ?? projectPath(".omnistock");
+const ENV_FILE = path.join(DEMO_DIR, "demo.env");
 const APP_PORT = Number(process.env.DEMO_APP_PORT ?? 3000);
 const STORE_PORT = Number(process.env.DEMO_STORE_PORT ?? 4100);
 const APP_URL = `http://127.0.0.1:${APP_PORT}`;
@@ -62,7 +64,7 @@ async function main() {
     SHOPIFY_ADMIN_API_ORIGIN: storeUrl,
     HOST: "127.0.0.1",
     PORT: String(APP_PORT),
-    DATABASE_URL: `file:${projectPath(".omnistock", "demo.sqlite")}`,
+    DATABASE_URL: `file:${path.join(DEMO_DIR, "demo.sqlite")}`,
     OMNISTOCK_DEMO: "true",
     NODE_ENV: "production",
   };
@@ -120,7 +122,7 @@ async function main() {
     shops: [...devstore.installations.values()].map((i) => ({ shop: i.shop, accessToken: i.accessToken, scopes: i.scopes })),
     controlApi: `${storeUrl}/_devstore`,
   };
-  writeFileSync(projectPath(".omnistock", "demo.json"), JSON.stringify(summary, null, 2) + "\n", { mode: 0o600 });
+  writeFileSync(path.join(DEMO_DIR, "demo.json"), JSON.stringify(summary, null, 2) + "\n", { mode: 0o600 });
 
   if (args.has("--sales")) devstore.simulator.configure({ running: true, ordersPerMinute: 30 });
   console.log(`

@@ -62,11 +62,12 @@ export interface PackInfo {
 /** Largest pack we recognise; also the largest pack size a mapping may have. */
 export const MAX_PACK_SIZE = 1000;
 
-// Suffixes on a normalised (upper-case) SKU: MUG-2PK, MUG-2 PK, MUG-PK2, MUG-2PACK, MUG-PACK2, MUG X2, MUG ×2.
-// "-X2" alone is not a pack: it reads as a size or a version in too many catalogues.
+// Suffixes on a normalised (upper-case) SKU, after a dash or a space: MUG-2PK, MUG-2 PK, MUG 2PK, MUG-PK2,
+// MUG-2PACK, MUG-PACK2, and MUG X2 / MUG ×2. "MUG-X2" is not a pack: in too many catalogues it is a size or a
+// version. The base must not end in a dash or space ("MUG--2PK" is a typo to fix, not a pack to guess).
 const PACK_PATTERNS: readonly RegExp[] = [
-  /^(.*[^ -])-(\d+) ?(?:PK|PACK)$/,
-  /^(.*[^ -])-(?:PK|PACK) ?(\d+)$/,
+  /^(.*[^ -])[- ](\d+) ?(?:PK|PACK)$/,
+  /^(.*[^ -])[- ](?:PK|PACK) ?(\d+)$/,
   /^(.*[^ -]) [X×](\d+)$/,
 ];
 

@@ -3,7 +3,8 @@ import { db } from "../../app/db.server";
 import { signProxyQuery } from "../../devstore/auth";
 import type { RunningDevStore } from "../../devstore/server";
 import { startHttpServer, type RunningHttpServer } from "../../server/app-server";
-import { startFixtureDevStore, type Fixture } from "../support/devstore";
+import { drainWebhooks } from "../support/app";
+import { adminRequest, startFixtureDevStore, type Fixture } from "../support/devstore";
 import { BROWSER_USER_AGENT } from "../support/session-token";
 
 // The app and the dev store talking over HTTP as they would in production: webhooks delivered with chaos,
@@ -117,5 +118,20 @@ describe("installing from the dev store admin", () => {
     expect(session.accessToken).not.toMatch(/^shpat_/); // encrypted at rest
     const shop = await db().shop.findUniqueOrThrow({ where: { shop: devstore.fixture.shop } });
     expect(shop).toMatchObject({ name: "Fixture Goods", currencyCode: "EUR", uninstalledAt: null });
+  });
+});
+
+describe("uninstalling in the dev store", () => {
+  it("sends app/uninstalled; the app drops its sessions and the old token stops working", async () => {
+    const token = devstore.installations.values().next().value?.accessToken;
+    expect(token).toBeDefined();
+    const response = await fetch(`${devstore.url}/_devstore/shops/${devstore.fixture.shop}/uninstall`, { method: "POST" });
+    expect(response.status).toBe(200);
+    await devstore.dispatcher.settle();
+    await drainWebhooks();
+
+    expect(await db().session.count({ where: { shop: devstore.fixture.shop } })).toBe(0);
+    expect((await db().shop.findUniqueOrThrow({ where: { shop: devstore.fixture.shop } })).uninstalledAt).toBeInstanceOf(Date);
+    expect((await adminRequest(devstore, token!, "query { shop { name } }")).status).toBe(401);
   });
 });
