@@ -3,11 +3,13 @@ import type pg from "pg";
 import { createAdapter, createPgPool } from "../app/db/adapters";
 import { databaseKindOf } from "../app/db/url";
 
-// Prisma's schema engine reads PostgreSQL catalog columns of type `name` (oid 19) and `name[]` (1003),
-// which adapter-pg cannot deserialize (prisma/prisma#27403). The CLI alone needs this: report them as
-// text (25) and text[] (1009), which is what they hold.
+// Prisma's schema engine reads PostgreSQL catalog columns of type `name` (oid 19), `name[]` (1003) and,
+// when introspecting, `"char"` (18) and `"char"[]` (1002), which adapter-pg cannot deserialize
+// (prisma/prisma#27403). The CLI alone needs this: report them as text (25) and text[] (1009).
 const RENAMED_TYPES = new Map([
+  [18, 25],
   [19, 25],
+  [1002, 1009],
   [1003, 1009],
 ]);
 

@@ -4,8 +4,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { migrateDatabase } from "../app/db/migrations.server";
+import pg from "pg";
 import { derivePostgresSchema } from "../app/db/postgres-schema";
-import { databaseKindOf, defaultDatabaseUrl, projectPath } from "../app/db/url";
+import { defaultDatabaseUrl, projectPath } from "../app/db/url";
 
 const SQLITE_SCHEMA = projectPath("prisma", "schema.prisma");
 const POSTGRES_SCHEMA = projectPath("prisma", "postgres", "schema.prisma");
@@ -33,39 +34,60 @@ function prisma(args: string[], env: Record<string, string>): string {
   });
 }
 
-/** Writes migrations/<n>_<name>/migration.sql for both providers, diffing the schema against the last migration. */
-function newMigration(name: string) {
+/**
+ * The datamodel the committed migrations produce: applied to a scratch database and introspected. (The WASM
+ * schema engine cannot replay migrations into a shadow database, so `migrate diff --from-migrations` fails.)
+ */
+async function migratedDatamodel(kind: "sqlite" | "postgresql", scratchUrl: string): Promise<string> {
+  await migrateDatabase(scratchUrl);
+  const stub = path.join(mkdtempSync(path.join(tmpdir(), "omnistock-pull-")), "schema.prisma");
+  writeFileSync(stub, `datasource db {\n  provider = "${kind}"\n  url      = env("DATABASE_URL")\n}\n`);
+  const pulled = prisma(["db", "pull", "--schema", stub, "--print"], { DATABASE_URL: scratchUrl });
+  const file = path.join(path.dirname(stub), "migrated.prisma");
+  writeFileSync(file, pulled.slice(pulled.indexOf("datasource db")));
+  return file;
+}
+
+/** Writes migrations/<n>_<name>/migration.sql for both providers: from what the migrations build to the schema. */
+async function newMigration(name: string) {
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error("Name the migration in snake_case, e.g. add_channels");
   syncSchemas();
+  const serverUrl = process.env.TEST_DATABASE_URL ?? "postgresql://root@127.0.0.1:5432/test";
+  const scratchPg = `omnistock_migrate_${Date.now().toString(36)}`;
   const targets = [
-    { schema: SQLITE_SCHEMA, url: `file:${path.join(mkdtempSync(path.join(tmpdir(), "omnistock-")), "diff.sqlite")}` },
-    {
-      schema: POSTGRES_SCHEMA,
-      url: process.env.TEST_DATABASE_URL ?? "postgresql://root@127.0.0.1:5432/test",
-    },
+    { kind: "sqlite" as const, schema: SQLITE_SCHEMA, url: `file:${path.join(mkdtempSync(path.join(tmpdir(), "omnistock-")), "scratch.sqlite")}` },
+    { kind: "postgresql" as const, schema: POSTGRES_SCHEMA, url: withDatabase(serverUrl, scratchPg) },
   ];
-  for (const { schema, url } of targets) {
-    const dir = path.join(path.dirname(schema), "migrations");
-    mkdirSync(dir, { recursive: true });
-    const existing = readdirSync(dir).filter((entry) => /^\d{4}_/.test(entry));
-    const from = existing.length > 0 ? ["--from-migrations", dir] : ["--from-empty"];
-    const sql = prisma(
-      ["migrate", "diff", ...from, "--to-schema-datamodel", schema, "--script"],
-      { DATABASE_URL: url },
-    );
-    if (!/\b(CREATE|ALTER|DROP)\b/.test(sql)) {
-      console.log(`${path.relative(projectPath(), dir)}: schema unchanged, no migration written`);
-      continue;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${scratchPg}"`);
+  try {
+    for (const { kind, schema, url } of targets) {
+      const dir = path.join(path.dirname(schema), "migrations");
+      mkdirSync(dir, { recursive: true });
+      const existing = readdirSync(dir).filter((entry) => /^\d{4}_/.test(entry));
+      const from = existing.length > 0 ? ["--from-schema-datamodel", await migratedDatamodel(kind, url)] : ["--from-empty"];
+      const sql = prisma(["migrate", "diff", ...from, "--to-schema-datamodel", schema, "--script"], { DATABASE_URL: url });
+      if (!/\b(CREATE|ALTER|DROP)\b/.test(sql)) {
+        console.log(`${path.relative(projectPath(), dir)}: schema unchanged, no migration written`);
+        continue;
+      }
+      const folder = path.join(dir, `${String(existing.length + 1).padStart(4, "0")}_${name}`);
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(path.join(folder, "migration.sql"), sql);
+      writeFileSync(path.join(dir, "migration_lock.toml"), `# Managed by Prisma Migrate.\nprovider = "${kind}"\n`);
+      console.log(`wrote ${path.relative(projectPath(), folder)}/migration.sql`);
     }
-    const folder = path.join(dir, `${String(existing.length + 1).padStart(4, "0")}_${name}`);
-    mkdirSync(folder, { recursive: true });
-    writeFileSync(path.join(folder, "migration.sql"), sql);
-    writeFileSync(
-      path.join(dir, "migration_lock.toml"),
-      `# Managed by Prisma Migrate.\nprovider = "${databaseKindOf(url)}"\n`,
-    );
-    console.log(`wrote ${path.relative(projectPath(), folder)}/migration.sql`);
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS "${scratchPg}" WITH (FORCE)`);
+    await admin.end();
   }
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
 }
 
 /** Generates one client per provider. The CLI picks its adapter from DATABASE_URL, so each gets a matching one. */
@@ -86,7 +108,7 @@ switch (command) {
     console.log(syncSchemas() ? "prisma/postgres/schema.prisma updated" : "prisma/postgres/schema.prisma is current");
     break;
   case "new-migration":
-    newMigration(rest[0] ?? "");
+    await newMigration(rest[0] ?? "");
     break;
   case "migrate": {
     const url = process.env.DATABASE_URL ?? defaultDatabaseUrl();

@@ -11,6 +11,11 @@ export const SHOP_DATA_ERASERS: Record<string, (tx: Tx, shop: string) => Promise
   Session: (tx, shop) => tx.session.deleteMany({ where: { shop } }),
   WebhookDelivery: (tx, shop) => tx.webhookDelivery.deleteMany({ where: { shop } }),
   Shop: (tx, shop) => tx.shop.deleteMany({ where: { shop } }),
+  Location: (tx, shop) => tx.location.deleteMany({ where: { shop } }),
+  InventoryItem: (tx, shop) => tx.inventoryItem.deleteMany({ where: { shop } }),
+  InventoryLevel: (tx, shop) => tx.inventoryLevel.deleteMany({ where: { shop } }),
+  InventoryLedgerEntry: (tx, shop) => tx.inventoryLedgerEntry.deleteMany({ where: { shop } }),
+  InventoryRefresh: (tx, shop) => tx.inventoryRefresh.deleteMany({ where: { shop } }),
 };
 
 export const SHOP_DATA_KEPT = new Set(["ComplianceRequest"]);

@@ -272,7 +272,8 @@ export function matchListings(home: readonly HomeItem[], listings: readonly Chan
   const conflicts: Array<() => Conflict> = [];
   const homeSkuGroups = new Map<string, ChannelListing[]>();
   const homeBarcodeGroups = new Map<string, ChannelListing[]>();
-  const joinGroup = (groups: Map<string, ChannelListing[]>, key: string, listing: ChannelListing, build: (listings: ChannelListing[]) => Conflict) => {
+  type Build = (listings: ChannelListing[]) => Conflict;
+  const joinGroup = (groups: Map<string, ChannelListing[]>, key: string, listing: ChannelListing, build: Build) => {
     const group = groups.get(key);
     if (group) return void group.push(listing);
     const created = [listing];
@@ -321,7 +322,8 @@ function duplicateHomeSku(sku: string, items: HomeItem[], listings: ChannelListi
     listingIds: listings.map((listing) => listing.listingId),
     message:
       `${countWord(items.length)} products in your store use the SKU ${sku}; give ` +
-      `${items.length === 2 ? "one of them" : "all but one of them"} another SKU so Omnistock knows which one ${describeListings(listings)} ${listings.length === 1 ? "sells" : "sell"}.`,
+      `${items.length === 2 ? "one of them" : "all but one of them"} another SKU so Omnistock knows which one ` +
+      `${describeListings(listings)} ${listings.length === 1 ? "sells" : "sell"}.`,
   };
 }
 
@@ -613,7 +615,9 @@ export function parseMappingCsv(text: string): ParsedMappingCsv {
     if (first !== undefined) {
       errors.push({
         line: record.line,
-        message: `channel_sku ${normalizeSku(row.channelSku)} on channel ${row.channel.trim()} is already mapped on line ${first}; keep one line per channel SKU.`,
+        message:
+          `channel_sku ${normalizeSku(row.channelSku)} on channel ${row.channel.trim()} is already mapped on ` +
+          `line ${first}; keep one line per channel SKU.`,
       });
       continue;
     }

@@ -2,6 +2,7 @@
 //   scalar / enum field            0
 //   object field (or list of them) 1 + its selection (lists are NOT multiplied)
 //   connection                     2 + first|last × (cost of one node)
+//   nodes(ids: [...])              one object per id
 //   mutation top-level field       10, whatever it selects
 // `requestedQueryCost` walks the document (what Shopify charges up front); `actualQueryCost`
 // walks the returned data (what Shopify reports afterwards, the difference being refunded).
@@ -124,7 +125,11 @@ class CostWalk {
     const type = getNamedType(field.type);
     if (!isCompositeType(type)) return 0;
     const selections = subSelections(nodes);
-    if (!isConnection(type)) return 1 + this.requestedSelection(type, selections);
+    if (!isConnection(type)) {
+      // `nodes(ids: [...])` looks up one object per id, so its cost grows with the ids asked for.
+      const ids = this.argument(nodes, "ids");
+      return (Array.isArray(ids) ? ids.length : 1) * (1 + this.requestedSelection(type, selections));
+    }
 
     // A connection: every requested node may come back, so the cost of one node is multiplied.
     const connection = type;
@@ -195,6 +200,10 @@ class CostWalk {
     }
 
     if (isListType(getNullableType(field.type))) {
+      if (Array.isArray(this.argument(nodes, "ids"))) {
+        // One lookup per id: each costs 1, plus what was selected below the ones found.
+        return flatten(value).reduce<number>((sum, item) => sum + 1 + this.actualSelection(type, selections, item), 0);
+      }
       // A plain list is charged as one object: 1 + the most expensive item.
       let max = 0;
       for (const item of flatten(value)) max = Math.max(max, this.actualSelection(type, selections, item));

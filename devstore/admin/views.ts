@@ -171,6 +171,8 @@ export function inventoryItemView(ctx: AdminContext, item: InventoryItem): View 
     updatedAt: item.updatedAt,
     unitCost: item.unitCost ? { __typename: "MoneyV2", amount: item.unitCost, currencyCode: ctx.shop.currencyCode } : null,
     variant: () => variantView(ctx, ctx.shop.variants.get(item.variantId)!),
+    variants: (args: Args) =>
+      connection([ctx.shop.variants.get(item.variantId)!].filter(Boolean), args, (v) => v.id, (v) => variantView(ctx, v)),
     inventoryLevels: (args: Args) =>
       connection(
         byLevel([...ctx.shop.inventoryLevels.values()].filter((l) => l.inventoryItemId === item.id)),

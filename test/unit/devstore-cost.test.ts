@@ -265,3 +265,19 @@ describe("actualQueryCost", () => {
     expect(actual(mutation, { a: { userErrors: [] }, b: null })).toBe(20);
   });
 });
+
+describe("nodes(ids:)", () => {
+  const query = `query($ids: [ID!]!) { nodes(ids: $ids) { id ... on InventoryItem { sku inventoryLevels(first: 2) { nodes { id } } } } }`;
+
+  it("charges one lookup per id", () => {
+    // per id: 1 (the node) + inventoryLevels (2 + 2 x 1) = 5; three ids = 15
+    expect(requested(query, { ids: ["a", "b", "c"] })).toBe(15);
+    expect(requested(query, { ids: ["a"] })).toBe(5);
+  });
+
+  it("actually costs what came back: a missing node costs 1, a found one its levels too", () => {
+    const data = { nodes: [{ id: "a", sku: "X", inventoryLevels: { nodes: [{ id: "l1" }] } }, null] };
+    // found: 1 + (2 + 1 x 1) = 4; missing: 1; total 5
+    expect(actual(query, data, { ids: ["a", "b"] })).toBe(5);
+  });
+});

@@ -1,0 +1,209 @@
+import { randomUUID } from "node:crypto";
+import type { Database } from "../db.server";
+import type { AdminClient } from "../shopify/admin-client.server";
+import {
+  inventoryItemsById,
+  inventoryItemsPage,
+  ITEMS_PER_READ,
+  locationsPage,
+  type ShopifyInventoryItem,
+} from "./admin-operations";
+import { normalizeSku } from "./sku";
+
+// The inventory mirror: what Shopify holds for each item at each location, re-read from the Admin API
+// (webhooks only say *that* something may have changed). Every difference a read finds is written to the
+// ledger, so the ledger of an item at a location always adds up to its mirrored quantities.
+
+/** Mirror column for each of Shopify's quantity names. */
+const COLUMNS = {
+  available: "available",
+  committed: "committed",
+  reserved: "reserved",
+  incoming: "incoming",
+  on_hand: "onHand",
+  damaged: "damaged",
+  quality_control: "qualityControl",
+  safety_stock: "safetyStock",
+} as const;
+type QuantityName = keyof typeof COLUMNS;
+type Quantities = Record<(typeof COLUMNS)[QuantityName], number>;
+
+const numericId = (gid: string) => /\/(\d+)(?:\?.*)?$/.exec(gid)?.[1] ?? gid;
+const gid = (type: string, id: string) => `gid://shopify/${type}/${id}`;
+
+function quantitiesOf(level: ShopifyInventoryItem["inventoryLevels"]["nodes"][number]): Quantities {
+  const values = Object.fromEntries(Object.values(COLUMNS).map((column) => [column, 0])) as Quantities;
+  for (const { name, quantity } of level.quantities) {
+    if (name in COLUMNS) values[COLUMNS[name as QuantityName]] = quantity;
+  }
+  return values;
+}
+
+export interface MirrorResult {
+  items: number;
+  /** Quantities that differed from the mirror (one per item, location and quantity name). */
+  changes: number;
+}
+
+/** Writes one item as Shopify returned it, and a ledger entry for every quantity that changed. */
+async function storeItem(db: Database, shop: string, item: ShopifyInventoryItem, cause: string, at: Date): Promise<number> {
+  const inventoryItemId = numericId(item.id);
+  const variant = item.variants.nodes[0];
+  const fields = {
+    variantId: variant ? numericId(variant.id) : null,
+    productId: variant ? numericId(variant.product.id) : null,
+    productTitle: variant?.product.title ?? null,
+    variantTitle: variant?.title ?? null,
+    sku: item.sku,
+    skuKey: normalizeSku(item.sku),
+    barcode: variant?.barcode ?? null,
+    tracked: item.tracked,
+    inventoryPolicy: variant?.inventoryPolicy ?? "DENY",
+  };
+  await db.inventoryItem.upsert({
+    where: { shop_inventoryItemId: { shop, inventoryItemId } },
+    create: { shop, inventoryItemId, ...fields },
+    update: fields,
+  });
+
+  let changes = 0;
+  const seen = new Set<string>();
+  for (const level of item.inventoryLevels.nodes) {
+    const locationId = numericId(level.location.id);
+    seen.add(locationId);
+    changes += await storeLevel(db, { shop, inventoryItemId, locationId }, quantitiesOf(level), cause, at);
+  }
+  // Levels Shopify no longer has (the item was disconnected from a location) go to zero, then away.
+  const gone = await db.inventoryLevel.findMany({ where: { shop, inventoryItemId, locationId: { notIn: [...seen] } } });
+  for (const level of gone) {
+    const zero = Object.fromEntries(Object.values(COLUMNS).map((column) => [column, 0])) as Quantities;
+    changes += await storeLevel(db, { shop, inventoryItemId, locationId: level.locationId }, zero, cause, at);
+    await db.inventoryLevel.deleteMany({ where: { shop, inventoryItemId, locationId: level.locationId } });
+  }
+  return changes;
+}
+
+/**
+ * Updates one level if nobody else did since we read it (compare-and-set on observedAt), with ledger
+ * entries for the differences, in one transaction. Two workers observing the same change record it once.
+ */
+async function storeLevel(
+  db: Database,
+  key: { shop: string; inventoryItemId: string; locationId: string },
+  quantities: Quantities,
+  cause: string,
+  at: Date,
+): Promise<number> {
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const current = await db.inventoryLevel.findUnique({ where: { shop_inventoryItemId_locationId: key } });
+    const entries = (Object.entries(COLUMNS) as [QuantityName, keyof Quantities][])
+      .map(([name, column]) => ({ name, column, delta: quantities[column] - (current?.[column] ?? 0) }))
+      .filter((change) => change.delta !== 0)
+      .map((change) => ({
+        ...key,
+        quantityName: change.name,
+        delta: change.delta,
+        quantityAfter: quantities[change.column],
+        kind: "observed",
+        cause,
+        idempotencyKey: `observed:${randomUUID()}`,
+        at,
+      }));
+    if (current && entries.length === 0) return 0;
+    try {
+      const written = await db.$transaction(async (tx) => {
+        if (current) {
+          const { count } = await tx.inventoryLevel.updateMany({
+            where: { ...key, observedAt: current.observedAt },
+            data: { ...quantities, observedAt: at },
+          });
+          if (count === 0) return false; // someone else stored a newer read: look again
+        } else {
+          await tx.inventoryLevel.create({ data: { ...key, ...quantities, observedAt: at } });
+        }
+        if (entries.length) await tx.inventoryLedgerEntry.createMany({ data: entries });
+        return true;
+      });
+      if (written) return entries.length;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "P2002") throw error; // created by someone else meanwhile
+    }
+  }
+  throw new Error(`Could not store inventory level ${key.inventoryItemId} at ${key.locationId} for ${key.shop}: it kept changing`);
+}
+
+/** Re-reads the given items from Shopify (several per request, within the cost limit) and stores them. */
+export async function refreshItems(db: Database, admin: AdminClient, itemIds: string[], cause: string): Promise<MirrorResult> {
+  const result: MirrorResult = { items: 0, changes: 0 };
+  for (let start = 0; start < itemIds.length; start += ITEMS_PER_READ) {
+    const ids = itemIds.slice(start, start + ITEMS_PER_READ);
+    const { data } = await admin.run(inventoryItemsById, { ids: ids.map((id) => gid("InventoryItem", id)) });
+    const at = new Date();
+    for (const [index, item] of data.nodes.entries()) {
+      if (item) {
+        result.changes += await storeItem(db, admin.shop, item, cause, at);
+        result.items += 1;
+      } else {
+        // Deleted in Shopify: its levels go to zero in the ledger and the item leaves the mirror.
+        const inventoryItemId = ids[index]!;
+        const deleted = { id: gid("InventoryItem", inventoryItemId), sku: null, tracked: false, variants: { nodes: [] }, inventoryLevels: { nodes: [] } };
+        result.changes += await storeItem(db, admin.shop, deleted, cause, at);
+        await db.inventoryItem.deleteMany({ where: { shop: admin.shop, inventoryItemId } });
+      }
+    }
+  }
+  return result;
+}
+
+const readLocations = async (admin: AdminClient, after: string | null) => (await admin.run(locationsPage, { after })).data;
+const readItems = async (admin: AdminClient, after: string | null) => (await admin.run(inventoryItemsPage, { after })).data;
+
+export interface ImportProgress {
+  itemsRead: number;
+  changes: number;
+}
+
+/** Reads every location and inventory item of a shop (installation, reconciliation), reporting progress. */
+export async function importShop(
+  db: Database,
+  admin: AdminClient,
+  cause: string,
+  onProgress: (progress: ImportProgress) => void = () => {},
+): Promise<ImportProgress> {
+  let after: string | null = null;
+  do {
+    const data = await readLocations(admin, after);
+    for (const location of data.locations.nodes) {
+      const fields = {
+        name: location.name,
+        isActive: location.isActive,
+        fulfillsOnlineOrders: location.fulfillsOnlineOrders,
+        city: location.address.city,
+        countryCode: location.address.countryCode,
+        latitude: location.address.latitude,
+        longitude: location.address.longitude,
+        pickupTime: location.localPickupSettingsV2?.pickupTime ?? null,
+      };
+      const locationId = numericId(location.id);
+      await db.location.upsert({
+        where: { shop_locationId: { shop: admin.shop, locationId } },
+        create: { shop: admin.shop, locationId, ...fields },
+        update: fields,
+      });
+    }
+    after = data.locations.pageInfo.hasNextPage ? data.locations.pageInfo.endCursor : null;
+  } while (after);
+
+  const progress: ImportProgress = { itemsRead: 0, changes: 0 };
+  do {
+    const data = await readItems(admin, after);
+    const at = new Date();
+    for (const item of data.inventoryItems.nodes) {
+      progress.changes += await storeItem(db, admin.shop, item, cause, at);
+      progress.itemsRead += 1;
+    }
+    onProgress({ ...progress });
+    after = data.inventoryItems.pageInfo.hasNextPage ? data.inventoryItems.pageInfo.endCursor : null;
+  } while (after);
+  return progress;
+}
