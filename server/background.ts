@@ -1,4 +1,7 @@
+import { db } from "../app/db.server";
+import { processRefreshQueue } from "../app/inventory/hints.server";
 import { onWebhookStored } from "../app/jobs/signals.server";
+import { adminClientFor } from "../app/shopify/admin-session.server";
 import { startWorkerLoop } from "../app/jobs/worker.server";
 import { logger } from "../app/observability/logger.server";
 import { processorDeps } from "../app/services.server";
@@ -16,11 +19,16 @@ export function startBackgroundWork(): BackgroundWork {
     logger,
     runBatch: () => processDueDeliveries(deps),
   });
+  const refreshes = startWorkerLoop({
+    name: "inventory re-read",
+    logger,
+    runBatch: () => processRefreshQueue({ db: db(), logger, adminFor: adminClientFor }),
+  });
   const unsubscribe = onWebhookStored(() => webhooks.wake());
   return {
     stop: async () => {
       unsubscribe();
-      await webhooks.stop();
+      await Promise.all([webhooks.stop(), refreshes.stop()]);
     },
   };
 }

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { findCustomerData, redactCustomerData } from "../compliance/customer-data.server";
 import { eraseShopData } from "../compliance/shop-data.server";
 import type { Database } from "../db.server";
+import { INVENTORY_HINT_HANDLERS } from "../inventory/hints.server";
 import type { Logger } from "../observability/logger.server";
 import {
   appScopesUpdatePayload,
@@ -55,6 +56,7 @@ async function recordCompliance(ctx: DeliveryContext, customerId: string | null,
 }
 
 const HANDLERS: Record<string, TopicHandler> = {
+  ...INVENTORY_HINT_HANDLERS,
   "app/uninstalled": defineHandler({
     schema: appUninstalledPayload,
     async handle(_payload, ctx) {

@@ -3,7 +3,10 @@ import { db } from "../../app/db.server";
 import { signProxyQuery } from "../../devstore/auth";
 import type { RunningDevStore } from "../../devstore/server";
 import { startHttpServer, type RunningHttpServer } from "../../server/app-server";
-import { drainWebhooks } from "../support/app";
+import { processRefreshQueue } from "../../app/inventory/hints.server";
+import { importShop } from "../../app/inventory/mirror.server";
+import { adminClientFor } from "../../app/shopify/admin-session.server";
+import { drainWebhooks, quietLogger } from "../support/app";
 import { adminRequest, startFixtureDevStore, type Fixture } from "../support/devstore";
 import { BROWSER_USER_AGENT } from "../support/session-token";
 
@@ -118,6 +121,37 @@ describe("installing from the dev store admin", () => {
     expect(session.accessToken).not.toMatch(/^shpat_/); // encrypted at rest
     const shop = await db().shop.findUniqueOrThrow({ where: { shop: devstore.fixture.shop } });
     expect(shop).toMatchObject({ name: "Fixture Goods", currencyCode: "EUR", uninstalledAt: null });
+  });
+});
+
+describe("inventory hints from webhooks", () => {
+  it("queues the items a sale touched and re-reads them, so the mirror follows the dev store", async () => {
+    const admin = await adminClientFor(devstore.fixture.shop);
+    expect(admin).not.toBeNull();
+    await importShop(db(), admin!, "initial import");
+    const { tee } = devstore.fixture.items;
+    devstore.dispatcher.chaos = { duplicate: 0.5, drop: 0, delayMs: [0, 50] };
+    await sell(tee.variantId, 1);
+    await sell(tee.variantId, 2, devstore.fixture.retail);
+    await devstore.dispatcher.settle();
+    devstore.dispatcher.chaos = { duplicate: 0, drop: 0, delayMs: [0, 0] };
+    await drainWebhooks();
+
+    // Many deliveries (duplicates included, and the cap sales of the first test) make one re-read per item.
+    const queued = await db().inventoryRefresh.findMany({ where: { shop: devstore.fixture.shop } });
+    expect(queued.map((q) => q.inventoryItemId).sort()).toEqual([devstore.fixture.items.cap.inventoryItemId, tee.inventoryItemId].sort());
+    const handled = await processRefreshQueue({ db: db(), logger: quietLogger, adminFor: adminClientFor });
+    expect(handled).toBe(2);
+    expect(await db().inventoryRefresh.count({ where: { shop: devstore.fixture.shop } })).toBe(0);
+
+    const shop = devstore.store.shop(devstore.fixture.shop);
+    for (const locationId of [devstore.fixture.warehouse, devstore.fixture.retail]) {
+      const truth = shop.inventoryLevels.get(`${tee.inventoryItemId}:${locationId}`)!.quantities;
+      const mirrored = await db().inventoryLevel.findUniqueOrThrow({
+        where: { shop_inventoryItemId_locationId: { shop: shop.domain, inventoryItemId: tee.inventoryItemId, locationId } },
+      });
+      expect([mirrored.available, mirrored.committed]).toEqual([truth.available, truth.committed]);
+    }
   });
 });
 

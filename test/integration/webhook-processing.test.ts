@@ -182,7 +182,7 @@ describe("processing", () => {
   it("marks topics nobody handles yet as skipped", async () => {
     const shop = testShop();
     await installShop(shop);
-    await deliver({ topic: "inventory_levels/update", shop, body: samplePayload("inventory_levels/update", shop) });
+    await deliver({ topic: "locations/update", shop, body: samplePayload("locations/update", shop) });
     expect(await drainWebhooks()).toBe(1);
     expect((await db().webhookDelivery.findFirstOrThrow({ where: { shop } })).status).toBe("skipped");
   });

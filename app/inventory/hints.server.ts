@@ -1,0 +1,112 @@
+import { z } from "zod";
+import type { Database } from "../db.server";
+import type { Logger } from "../observability/logger.server";
+import type { AdminClient } from "../shopify/admin-client.server";
+import type { TopicHandler } from "../webhooks/handlers.server";
+import { refreshItems } from "./mirror.server";
+
+// Webhooks are hints: they say an item may have changed, not what it is now (inventory_levels/update carries
+// `available` only, and arrives late, twice or out of order). Each hint queues the item; a worker re-reads
+// queued items from the Admin API in batches, so a burst of webhooks for one item costs one read.
+
+const levelGid = /^gid:\/\/shopify\/InventoryLevel\/\d+\?inventory_item_id=(\d+)$/;
+const itemGid = /^gid:\/\/shopify\/InventoryItem\/(\d+)$/;
+
+const levelHint = z.looseObject({ admin_graphql_api_id: z.string().regex(levelGid, "not an InventoryLevel gid") });
+const itemHint = z.looseObject({ admin_graphql_api_id: z.string().regex(itemGid, "not an InventoryItem gid") });
+const orderHint = z.looseObject({
+  line_items: z.array(z.looseObject({ variant_id: z.number().int().nullable().optional() })).default([]),
+});
+
+/** Queues items for a re-read; a newer hint for a queued item only refreshes its cause. */
+export async function queueRefresh(db: Database, shop: string, inventoryItemIds: string[], cause: string) {
+  for (const inventoryItemId of new Set(inventoryItemIds)) {
+    await db.inventoryRefresh.upsert({
+      where: { shop_inventoryItemId: { shop, inventoryItemId } },
+      create: { shop, inventoryItemId, cause },
+      update: { cause, requestedAt: new Date() },
+    });
+  }
+}
+
+async function itemsOfVariants(db: Database, shop: string, variantIds: string[]): Promise<string[]> {
+  if (variantIds.length === 0) return [];
+  const items = await db.inventoryItem.findMany({ where: { shop, variantId: { in: variantIds } }, select: { inventoryItemId: true } });
+  return items.map((item) => item.inventoryItemId);
+}
+
+const levelHandler: TopicHandler<typeof levelHint> = {
+  schema: levelHint,
+  async handle(payload, ctx) {
+    await queueRefresh(ctx.db, ctx.shop, [levelGid.exec(payload.admin_graphql_api_id)![1]!], `webhook ${ctx.topic}`);
+    return "done";
+  },
+};
+
+const itemHandler: TopicHandler<typeof itemHint> = {
+  schema: itemHint,
+  async handle(payload, ctx) {
+    await queueRefresh(ctx.db, ctx.shop, [itemGid.exec(payload.admin_graphql_api_id)![1]!], `webhook ${ctx.topic}`);
+    return "done";
+  },
+};
+
+const orderHandler: TopicHandler<typeof orderHint> = {
+  schema: orderHint,
+  async handle(payload, ctx) {
+    const variants = payload.line_items.flatMap((line) => (line.variant_id ? [String(line.variant_id)] : []));
+    const items = await itemsOfVariants(ctx.db, ctx.shop, variants);
+    if (items.length === 0) return "skipped";
+    await queueRefresh(ctx.db, ctx.shop, items, `webhook ${ctx.topic}`);
+    return "done";
+  },
+};
+
+export const INVENTORY_HINT_HANDLERS: Record<string, TopicHandler> = {
+  "inventory_levels/update": levelHandler as unknown as TopicHandler,
+  "inventory_levels/connect": levelHandler as unknown as TopicHandler,
+  "inventory_levels/disconnect": levelHandler as unknown as TopicHandler,
+  "inventory_items/create": itemHandler as unknown as TopicHandler,
+  "inventory_items/update": itemHandler as unknown as TopicHandler,
+  "inventory_items/delete": itemHandler as unknown as TopicHandler,
+  "orders/create": orderHandler as unknown as TopicHandler,
+  "orders/updated": orderHandler as unknown as TopicHandler,
+  "orders/cancelled": orderHandler as unknown as TopicHandler,
+  "orders/fulfilled": orderHandler as unknown as TopicHandler,
+  "orders/partially_fulfilled": orderHandler as unknown as TopicHandler,
+};
+
+export interface RefreshDeps {
+  db: Database;
+  logger: Logger;
+  adminFor: (shop: string) => Promise<AdminClient | null>;
+}
+
+/** Items re-read per shop per batch (5 Admin requests at most). */
+const ITEMS_PER_BATCH = 30;
+
+/** Re-reads queued items, oldest shop first; returns how many items it handled. */
+export async function processRefreshQueue(deps: RefreshDeps): Promise<number> {
+  const oldest = await deps.db.inventoryRefresh.findFirst({ orderBy: { requestedAt: "asc" } });
+  if (!oldest) return 0;
+  const queued = await deps.db.inventoryRefresh.findMany({
+    where: { shop: oldest.shop },
+    orderBy: { requestedAt: "asc" },
+    take: ITEMS_PER_BATCH,
+  });
+  const admin = await deps.adminFor(oldest.shop);
+  if (!admin) {
+    deps.logger.warn("Inventory re-read skipped: no Admin API access for the shop; it may have uninstalled", { shop: oldest.shop });
+    await deps.db.inventoryRefresh.deleteMany({ where: { shop: oldest.shop } });
+    return queued.length;
+  }
+  const causes = [...new Set(queued.map((q) => q.cause))].join(", ");
+  await refreshItems(deps.db, admin, queued.map((q) => q.inventoryItemId), causes);
+  // A hint that arrived during the read keeps its row (newer requestedAt) and is read again.
+  for (const row of queued) {
+    await deps.db.inventoryRefresh.deleteMany({
+      where: { shop: row.shop, inventoryItemId: row.inventoryItemId, requestedAt: { lte: row.requestedAt } },
+    });
+  }
+  return queued.length;
+}
