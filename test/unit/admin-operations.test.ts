@@ -1,5 +1,8 @@
+import { parse } from "graphql";
 import { describe, expect, it } from "vitest";
-import { appAdminOperations, validateAdminDocument } from "../support/admin-schema";
+import { ITEMS_PER_READ } from "../../app/inventory/admin-operations";
+import { MAX_SINGLE_QUERY_COST, requestedQueryCost } from "../../devstore/admin/cost";
+import { adminSchema, appAdminOperations, validateAdminDocument } from "../support/admin-schema";
 
 describe("Admin GraphQL operations", () => {
   it("finds the app's operations (each module keeps them in admin-operations.ts)", async () => {
@@ -12,6 +15,15 @@ describe("Admin GraphQL operations", () => {
   it("every operation validates against the Admin schema and uses nothing deprecated", async () => {
     for (const { file, operation } of await appAdminOperations()) {
       expect(validateAdminDocument(operation.document), `${file}: ${operation.name}`).toEqual([]);
+    }
+  });
+
+  it("every operation costs at most Shopify's 1,000-point single-query limit at the sizes the app sends", async () => {
+    // The largest variables each operation is sent with: nodes(ids:) batches are ITEMS_PER_READ long.
+    const largest = { ids: Array.from({ length: ITEMS_PER_READ }, (_, i) => `gid://shopify/InventoryItem/${i}`) };
+    for (const { file, operation } of await appAdminOperations()) {
+      const cost = requestedQueryCost(adminSchema(), parse(operation.document), operation.name, largest);
+      expect(cost, `${file}: ${operation.name} costs ${cost}`).toBeLessThanOrEqual(MAX_SINGLE_QUERY_COST);
     }
   });
 
