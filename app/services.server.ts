@@ -2,6 +2,7 @@ import { config } from "./config.server";
 import { databaseKind, db } from "./db.server";
 import { notifyWebhookStored } from "./jobs/signals.server";
 import { logger } from "./observability/logger.server";
+import { adminClientFor } from "./shopify/admin-session.server";
 import type { ProxyDeps } from "./storefront-proxy/router.server";
 import type { IntakeDeps } from "./webhooks/intake.server";
 
@@ -24,5 +25,5 @@ export function proxyDeps(): ProxyDeps {
 }
 
 export function processorDeps() {
-  return { db: db(), kind: databaseKind(), logger };
+  return { db: db(), kind: databaseKind(), logger, adminFor: adminClientFor };
 }

@@ -1,5 +1,6 @@
 import { db } from "../app/db.server";
 import { processRefreshQueue } from "../app/inventory/hints.server";
+import { processPushJobs } from "../app/sync/push.server";
 import { onWebhookStored } from "../app/jobs/signals.server";
 import { adminClientFor } from "../app/shopify/admin-session.server";
 import { startWorkerLoop } from "../app/jobs/worker.server";
@@ -24,11 +25,17 @@ export function startBackgroundWork(): BackgroundWork {
     logger,
     runBatch: () => processRefreshQueue({ db: db(), logger, adminFor: adminClientFor }),
   });
+  const pushes = startWorkerLoop({
+    name: "channel pushes",
+    logger,
+    runBatch: () => processPushJobs(deps),
+    idleMs: 250,
+  });
   const unsubscribe = onWebhookStored(() => webhooks.wake());
   return {
     stop: async () => {
       unsubscribe();
-      await Promise.all([webhooks.stop(), refreshes.stop()]);
+      await Promise.all([webhooks.stop(), refreshes.stop(), pushes.stop()]);
     },
   };
 }

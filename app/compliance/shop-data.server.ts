@@ -16,6 +16,11 @@ export const SHOP_DATA_ERASERS: Record<string, (tx: Tx, shop: string) => Promise
   InventoryLevel: (tx, shop) => tx.inventoryLevel.deleteMany({ where: { shop } }),
   InventoryLedgerEntry: (tx, shop) => tx.inventoryLedgerEntry.deleteMany({ where: { shop } }),
   InventoryRefresh: (tx, shop) => tx.inventoryRefresh.deleteMany({ where: { shop } }),
+  Channel: (tx, shop) => tx.channel.deleteMany({ where: { shop } }),
+  ConnectionCode: (tx, shop) => tx.connectionCode.deleteMany({ where: { shop } }),
+  ChannelListing: (tx, shop) => tx.channelListing.deleteMany({ where: { shop } }),
+  PushJob: (tx, shop) => tx.pushJob.deleteMany({ where: { shop } }),
+  Reservation: (tx, shop) => tx.reservation.deleteMany({ where: { shop } }),
 };
 
 export const SHOP_DATA_KEPT = new Set(["ComplianceRequest"]);

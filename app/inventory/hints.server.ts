@@ -3,6 +3,8 @@ import type { Database } from "../db.server";
 import type { Logger } from "../observability/logger.server";
 import type { AdminClient } from "../shopify/admin-client.server";
 import type { TopicHandler } from "../webhooks/handlers.server";
+import { applyChannelSale } from "../sync/sales.server";
+import { enqueuePushes } from "../sync/push.server";
 import { refreshItems } from "./mirror.server";
 
 // Webhooks are hints: they say an item may have changed, not what it is now (inventory_levels/update carries
@@ -15,8 +17,21 @@ const itemGid = /^gid:\/\/shopify\/InventoryItem\/(\d+)$/;
 const levelHint = z.looseObject({ admin_graphql_api_id: z.string().regex(levelGid, "not an InventoryLevel gid") });
 const itemHint = z.looseObject({ admin_graphql_api_id: z.string().regex(itemGid, "not an InventoryItem gid") });
 const orderHint = z.looseObject({
-  line_items: z.array(z.looseObject({ variant_id: z.number().int().nullable().optional() })).default([]),
+  admin_graphql_api_id: z.string().optional(),
+  name: z.string().optional(),
+  line_items: z
+    .array(
+      z.looseObject({
+        admin_graphql_api_id: z.string().optional(),
+        id: z.number().optional(),
+        variant_id: z.number().int().nullable().optional(),
+        quantity: z.number().int().optional(),
+      }),
+    )
+    .default([]),
 });
+
+const idOf = (gidValue: string | undefined, fallback: number | undefined) => gidValue?.split("/").pop() ?? String(fallback ?? "");
 
 /** Queues items for a re-read; a newer hint for a queued item only refreshes its cause. */
 export async function queueRefresh(db: Database, shop: string, inventoryItemIds: string[], cause: string) {
@@ -55,8 +70,21 @@ const orderHandler: TopicHandler<typeof orderHint> = {
   schema: orderHint,
   async handle(payload, ctx) {
     const variants = payload.line_items.flatMap((line) => (line.variant_id ? [String(line.variant_id)] : []));
+    // A new order in a store linked to another takes its units from that home store right away.
+    let sold = 0;
+    if (ctx.topic === "orders/create" && ctx.adminFor) {
+      sold = await applyChannelSale({ db: ctx.db, logger: ctx.logger, adminFor: ctx.adminFor }, ctx.shop, {
+        id: idOf(payload.admin_graphql_api_id, undefined),
+        name: payload.name ?? "an order",
+        lines: payload.line_items.flatMap((line) =>
+          line.variant_id && line.quantity
+            ? [{ lineItemId: idOf(line.admin_graphql_api_id, line.id), variantId: String(line.variant_id), quantity: line.quantity }]
+            : [],
+        ),
+      });
+    }
     const items = await itemsOfVariants(ctx.db, ctx.shop, variants);
-    if (items.length === 0) return "skipped";
+    if (items.length === 0) return sold > 0 ? "done" : "skipped";
     await queueRefresh(ctx.db, ctx.shop, items, `webhook ${ctx.topic}`);
     return "done";
   },
@@ -101,7 +129,9 @@ export async function processRefreshQueue(deps: RefreshDeps): Promise<number> {
     return queued.length;
   }
   const causes = [...new Set(queued.map((q) => q.cause))].join(", ");
-  await refreshItems(deps.db, admin, queued.map((q) => q.inventoryItemId), causes);
+  const result = await refreshItems(deps.db, admin, queued.map((q) => q.inventoryItemId), causes);
+  // What changed here must reach every channel that sells it.
+  await enqueuePushes(deps.db, oldest.shop, result.changedItemIds);
   // A hint that arrived during the read keeps its row (newer requestedAt) and is read again.
   for (const row of queued) {
     await deps.db.inventoryRefresh.deleteMany({

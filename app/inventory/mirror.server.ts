@@ -43,6 +43,8 @@ export interface MirrorResult {
   items: number;
   /** Quantities that differed from the mirror (one per item, location and quantity name). */
   changes: number;
+  /** Items whose quantities changed: what channels must be told about. */
+  changedItemIds: string[];
 }
 
 /** Writes one item as Shopify returned it, and a ledger entry for every quantity that changed. */
@@ -134,20 +136,23 @@ async function storeLevel(
 
 /** Re-reads the given items from Shopify (several per request, within the cost limit) and stores them. */
 export async function refreshItems(db: Database, admin: AdminClient, itemIds: string[], cause: string): Promise<MirrorResult> {
-  const result: MirrorResult = { items: 0, changes: 0 };
+  const result: MirrorResult = { items: 0, changes: 0, changedItemIds: [] };
   for (let start = 0; start < itemIds.length; start += ITEMS_PER_READ) {
     const ids = itemIds.slice(start, start + ITEMS_PER_READ);
     const { data } = await admin.run(inventoryItemsById, { ids: ids.map((id) => gid("InventoryItem", id)) });
     const at = new Date();
     for (const [index, item] of data.nodes.entries()) {
       if (item) {
-        result.changes += await storeItem(db, admin.shop, item, cause, at);
+        const changes = await storeItem(db, admin.shop, item, cause, at);
+        if (changes > 0) result.changedItemIds.push(ids[index]!);
+        result.changes += changes;
         result.items += 1;
       } else {
         // Deleted in Shopify: its levels go to zero in the ledger and the item leaves the mirror.
         const inventoryItemId = ids[index]!;
         const deleted = { id: gid("InventoryItem", inventoryItemId), sku: null, tracked: false, variants: { nodes: [] }, inventoryLevels: { nodes: [] } };
         result.changes += await storeItem(db, admin.shop, deleted, cause, at);
+        result.changedItemIds.push(inventoryItemId);
         await db.inventoryItem.deleteMany({ where: { shop: admin.shop, inventoryItemId } });
       }
     }
@@ -206,4 +211,44 @@ export async function importShop(
     after = data.inventoryItems.pageInfo.hasNextPage ? data.inventoryItems.pageInfo.endCursor : null;
   } while (after);
   return progress;
+}
+
+/**
+ * Records a change Omnistock itself made in Shopify (a push or a sale elsewhere), from the mutation's answer,
+ * without spending a read. The idempotency key is the mutation's: a retried write is recorded once.
+ */
+export async function recordApplied(
+  db: Database,
+  change: { shop: string; inventoryItemId: string; locationId: string; delta: number; quantityAfter: number; cause: string; idempotencyKey: string },
+): Promise<void> {
+  const { shop, inventoryItemId, locationId } = change;
+  const key = { shop, inventoryItemId, locationId };
+  try {
+    await db.$transaction(async (tx) => {
+      const level = await tx.inventoryLevel.findUnique({ where: { shop_inventoryItemId_locationId: key } });
+      if (!level) {
+        // Not mirrored yet: read it instead of guessing its other quantities.
+        await tx.inventoryRefresh.upsert({
+          where: { shop_inventoryItemId: { shop, inventoryItemId } },
+          create: { shop, inventoryItemId, cause: change.cause },
+          update: { requestedAt: new Date() },
+        });
+        return;
+      }
+      const onHand = level.onHand + change.delta;
+      await tx.inventoryLedgerEntry.createMany({
+        data: [
+          { ...key, quantityName: "available", delta: change.delta, quantityAfter: change.quantityAfter, kind: "applied", cause: change.cause, idempotencyKey: change.idempotencyKey },
+          { ...key, quantityName: "on_hand", delta: change.delta, quantityAfter: onHand, kind: "applied", cause: change.cause, idempotencyKey: `${change.idempotencyKey}:on_hand` },
+        ],
+      });
+      // A newer observedAt makes any read that started before this write look again (compare-and-set).
+      await tx.inventoryLevel.update({
+        where: { shop_inventoryItemId_locationId: key },
+        data: { available: change.quantityAfter, onHand, observedAt: new Date() },
+      });
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code !== "P2002") throw error; // recorded already
+  }
 }

@@ -2,13 +2,13 @@ import { randomUUID } from "node:crypto";
 import type { Database } from "../db.server";
 import type { DatabaseKind } from "../db/url";
 
-// Work rows (webhook deliveries today, outbox pushes later) share one claiming protocol:
+// Work rows (webhook deliveries, outbox pushes) share one claiming protocol:
 //   status "pending" and availableAt <= now, or status "processing" whose lease ran out (a crashed worker),
 // are claimed by setting status "processing", a lease token and a lease deadline.
 // PostgreSQL: any number of workers claim with FOR UPDATE SKIP LOCKED, so no two get the same row.
 // SQLite: one writer at a time makes the conditional UPDATE atomic.
 
-export type WorkTable = "WebhookDelivery";
+export type WorkTable = "WebhookDelivery" | "PushJob";
 
 export interface ClaimOptions {
   table: WorkTable;

@@ -4,6 +4,7 @@ import { eraseShopData } from "../compliance/shop-data.server";
 import type { Database } from "../db.server";
 import { INVENTORY_HINT_HANDLERS } from "../inventory/hints.server";
 import type { Logger } from "../observability/logger.server";
+import type { AdminClient } from "../shopify/admin-client.server";
 import {
   appScopesUpdatePayload,
   appUninstalledPayload,
@@ -16,6 +17,8 @@ import {
 export interface DeliveryContext {
   db: Database;
   logger: Logger;
+  /** Admin API access for a shop's background work (null when the shop has no session). */
+  adminFor?: (shop: string) => Promise<AdminClient | null>;
   shop: string;
   topic: string;
   webhookId: string;

@@ -3,6 +3,7 @@ import type { Database } from "../db.server";
 import type { DatabaseKind } from "../db/url";
 import { claimDueRows } from "../jobs/claim.server";
 import type { Logger } from "../observability/logger.server";
+import type { AdminClient } from "../shopify/admin-client.server";
 import { MAX_DELIVERY_ATTEMPTS, retryDelayMs, type DeliveryStatus } from "./delivery-status";
 import { handlerFor, type HandlerOutcome } from "./handlers.server";
 
@@ -10,6 +11,7 @@ export interface ProcessorDeps {
   db: Database;
   kind: DatabaseKind;
   logger: Logger;
+  adminFor?: (shop: string) => Promise<AdminClient | null>;
   now?: () => Date;
 }
 
@@ -90,6 +92,7 @@ async function processOne(
     outcome = await handler.handle(parsed.data, {
       db: deps.db,
       logger: log,
+      adminFor: deps.adminFor,
       shop: delivery.shop,
       topic: delivery.topic,
       webhookId: delivery.webhookId,

@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { adminOperation } from "../shopify/admin-operation";
+
+// The writes the sync engine makes. Both need @idempotent(key:) and an explicit changeFromQuantity on every
+// item (Admin API 2026-04 and later); 10 points each.
+
+const userErrors = z.array(z.object({ field: z.array(z.string()).nullable(), message: z.string(), code: z.string().nullable() }));
+const changes = z.object({
+  changes: z.array(z.object({ name: z.string(), delta: z.number().int(), quantityAfterChange: z.number().int().nullable() })),
+});
+
+export interface QuantityInput {
+  inventoryItemId: string;
+  locationId: string;
+  quantity: number;
+  changeFromQuantity: number | null;
+}
+
+/** Absolute writes with compare-and-swap: pushes of what a channel may sell. */
+export const setQuantities = adminOperation<
+  { key: string; input: { name: "available"; reason: string; referenceDocumentUri: string; quantities: QuantityInput[] } },
+  { inventorySetQuantities: { inventoryAdjustmentGroup: z.infer<typeof changes> | null; userErrors: z.infer<typeof userErrors> } }
+>(
+  /* GraphQL */ `
+    mutation SetQuantities($input: InventorySetQuantitiesInput!, $key: String!) {
+      inventorySetQuantities(input: $input) @idempotent(key: $key) {
+        inventoryAdjustmentGroup {
+          changes(quantityNames: ["available"]) {
+            name
+            delta
+            quantityAfterChange
+          }
+        }
+        userErrors {
+          field
+          message
+          code
+        }
+      }
+    }
+  `,
+  z.object({ inventorySetQuantities: z.object({ inventoryAdjustmentGroup: changes.nullable(), userErrors }) }),
+);
+
+export interface ChangeInput {
+  inventoryItemId: string;
+  locationId: string;
+  delta: number;
+  changeFromQuantity: number | null;
+}
+
+/** Relative writes: a sale on another channel takes units from the home store. */
+export const adjustQuantities = adminOperation<
+  { key: string; input: { name: "available"; reason: string; referenceDocumentUri: string; changes: ChangeInput[] } },
+  { inventoryAdjustQuantities: { inventoryAdjustmentGroup: z.infer<typeof changes> | null; userErrors: z.infer<typeof userErrors> } }
+>(
+  /* GraphQL */ `
+    mutation AdjustQuantities($input: InventoryAdjustQuantitiesInput!, $key: String!) {
+      inventoryAdjustQuantities(input: $input) @idempotent(key: $key) {
+        inventoryAdjustmentGroup {
+          changes(quantityNames: ["available"]) {
+            name
+            delta
+            quantityAfterChange
+          }
+        }
+        userErrors {
+          field
+          message
+          code
+        }
+      }
+    }
+  `,
+  z.object({ inventoryAdjustQuantities: z.object({ inventoryAdjustmentGroup: changes.nullable(), userErrors }) }),
+);

@@ -1,0 +1,215 @@
+import type { Channel, ChannelListing, PushJob } from "@prisma/client";
+import type { Database } from "../db.server";
+import type { DatabaseKind } from "../db/url";
+import { poolFor, pushedQuantity, sellablePacks, type ChannelRule } from "../inventory/allocation";
+import { recordApplied, refreshItems } from "../inventory/mirror.server";
+import { claimDueRows } from "../jobs/claim.server";
+import type { Logger } from "../observability/logger.server";
+import type { AdminClient } from "../shopify/admin-client.server";
+import { MAX_DELIVERY_ATTEMPTS, retryDelayMs } from "../webhooks/delivery-status";
+import { setQuantities, type QuantityInput } from "./admin-operations";
+import { derivedKey } from "./keys";
+
+// The outbox: what each channel may sell is pushed from durable jobs, one per listing. A change to an item
+// (re)queues its listings; jobs for the same listing coalesce. A worker claims due jobs, works out each
+// listing's quantity from the mirror and the channel's rules, and writes it with compare-and-swap against
+// what the channel last showed: it never overwrites a sale it has not seen (CHANGE_FROM_QUANTITY_STALE makes
+// it re-read and recompute).
+
+export const MAX_ITEMS_PER_WRITE = 250;
+
+export interface PushDeps {
+  db: Database;
+  kind: DatabaseKind;
+  logger: Logger;
+  adminFor: (shop: string) => Promise<AdminClient | null>;
+  now?: () => Date;
+}
+
+/** Queues pushes for every synced listing of these items. Returns how many listings were queued. */
+export async function enqueuePushes(db: Database, shop: string, inventoryItemIds: string[]): Promise<number> {
+  if (inventoryItemIds.length === 0) return 0;
+  const listings = await db.channelListing.findMany({
+    where: { shop, inventoryItemId: { in: inventoryItemIds }, conflict: null },
+    select: { id: true, channelId: true },
+  });
+  const now = new Date();
+  for (const listing of listings) {
+    // A job being pushed right now only learns that it must run again (see settle); others become due now.
+    const running = await db.pushJob.updateMany({ where: { listingId: listing.id, status: "processing" }, data: { enqueuedAt: now } });
+    if (running.count > 0) continue;
+    const waiting = await db.pushJob.updateMany({
+      where: { listingId: listing.id },
+      data: { status: "pending", enqueuedAt: now, availableAt: now, attempts: 0, lastError: null },
+    });
+    if (waiting.count > 0) continue;
+    try {
+      await db.pushJob.create({ data: { shop, channelId: listing.channelId, listingId: listing.id, enqueuedAt: now } });
+    } catch (error) {
+      if ((error as { code?: string }).code !== "P2002") throw error; // queued meanwhile
+    }
+  }
+  return listings.length;
+}
+
+function ruleOf(channel: Channel): ChannelRule {
+  return {
+    reserve: channel.reserve,
+    percentage: channel.percentage,
+    min: channel.minQuantity,
+    max: channel.maxQuantity,
+    zeroOutAt: channel.zeroOutAt,
+  };
+}
+
+/** What a listing may sell now: the channel's rule over the pool of its feeding locations, in packs. */
+export async function desiredQuantity(db: Database, channel: Channel, listing: ChannelListing): Promise<{ quantity: number; reason: string }> {
+  if (!listing.inventoryItemId) return { quantity: 0, reason: "not matched to an item" };
+  const [levels, locations] = await Promise.all([
+    db.inventoryLevel.findMany({ where: { shop: channel.shop, inventoryItemId: listing.inventoryItemId } }),
+    db.location.findMany({ where: { shop: channel.shop, isActive: true }, select: { locationId: true } }),
+  ]);
+  const chosen = JSON.parse(channel.feedingLocationIds) as string[];
+  const feeding = new Set(chosen.length > 0 ? chosen : locations.map((l) => l.locationId));
+  // Shopify's `available` already excludes units held as safety stock at a shop.
+  const pool = poolFor(levels.map((l) => ({ locationId: l.locationId, available: l.available })), feeding);
+  const units = pushedQuantity(pool, ruleOf(channel));
+  const packs = sellablePacks(units.quantity, listing.packSize);
+  return { quantity: packs, reason: listing.packSize > 1 ? `${units.reason}, in packs of ${listing.packSize} -> ${packs}` : units.reason };
+}
+
+type Outcome = { job: PushJob; status: "done" } | { job: PushJob; status: "retry" | "failed"; error: string };
+
+/** Claims due pushes and runs them; returns how many jobs it handled. */
+export async function processPushJobs(deps: PushDeps, options: { limit?: number; leaseMs?: number } = {}): Promise<number> {
+  const now = deps.now ?? (() => new Date());
+  const claim = await claimDueRows(deps.db, deps.kind, {
+    table: "PushJob",
+    limit: options.limit ?? MAX_ITEMS_PER_WRITE,
+    leaseMs: options.leaseMs ?? 60_000,
+    now: now(),
+  });
+  if (claim.ids.length === 0) return 0;
+  const jobs = await deps.db.pushJob.findMany({ where: { id: { in: claim.ids }, lockedBy: claim.token } });
+  const byChannel = new Map<string, PushJob[]>();
+  for (const job of jobs) byChannel.set(job.channelId, [...(byChannel.get(job.channelId) ?? []), job]);
+  for (const [channelId, channelJobs] of byChannel) {
+    const outcomes = await pushChannel(deps, channelId, channelJobs).catch((error: unknown) =>
+      channelJobs.map((job): Outcome => ({ job, status: "retry", error: error instanceof Error ? error.message : String(error) })),
+    );
+    for (const outcome of outcomes) await settle(deps, claim.token, outcome, now());
+  }
+  return jobs.length;
+}
+
+async function settle(deps: PushDeps, token: string, outcome: Outcome, now: Date) {
+  const { job } = outcome;
+  if (outcome.status === "done") {
+    // Re-queued while we pushed (enqueuedAt moved): push again rather than lose that change.
+    const done = await deps.db.pushJob.updateMany({
+      where: { id: job.id, lockedBy: token, enqueuedAt: job.enqueuedAt },
+      data: { status: "done", lockedBy: null, lockedUntil: null, lastError: null },
+    });
+    if (done.count === 0) {
+      await deps.db.pushJob.updateMany({ where: { id: job.id, lockedBy: token }, data: { status: "pending", lockedBy: null, lockedUntil: null, availableAt: now } });
+    }
+    return;
+  }
+  const giveUp = outcome.status === "failed" || job.attempts >= MAX_DELIVERY_ATTEMPTS;
+  if (giveUp) deps.logger.error("A push failed for good; retry it from Sync activity once the cause is fixed", { shop: job.shop, listing: job.listingId, error: outcome.error });
+  await deps.db.pushJob.updateMany({
+    where: { id: job.id, lockedBy: token },
+    data: {
+      status: giveUp ? "failed" : "pending",
+      lockedBy: null,
+      lockedUntil: null,
+      lastError: outcome.error,
+      availableAt: new Date(now.getTime() + retryDelayMs(job.attempts)),
+    },
+  });
+}
+
+async function pushChannel(deps: PushDeps, channelId: string, jobs: PushJob[]): Promise<Outcome[]> {
+  const channel = await deps.db.channel.findUnique({ where: { id: channelId } });
+  if (!channel || channel.status !== "active") return jobs.map((job) => ({ job, status: "done" }));
+  if (channel.kind !== "shopify_store") {
+    return jobs.map((job) => ({ job, status: "failed", error: `Channel kind ${channel.kind} has no adapter yet` }));
+  }
+  if (!channel.remoteAccount || !channel.remoteLocationId) {
+    return jobs.map((job) => ({ job, status: "failed", error: `${channel.name}: choose the location Omnistock writes to in that store` }));
+  }
+  const remote = await deps.adminFor(channel.remoteAccount);
+  if (!remote) {
+    return jobs.map((job) => ({ job, status: "retry", error: `No access to ${channel.remoteAccount}: open Omnistock in that store to re-authorize it` }));
+  }
+  const listings = new Map(
+    (await deps.db.channelListing.findMany({ where: { id: { in: jobs.map((j) => j.listingId) } } })).map((l) => [l.id, l]),
+  );
+  const outcomes: Outcome[] = [];
+  const pending = jobs.filter((job) => {
+    if (listings.get(job.listingId)?.inventoryItemId) return true;
+    outcomes.push({ job, status: "done" }); // unmatched or removed: nothing to push
+    return false;
+  });
+
+  for (let attempt = 0; pending.length > 0 && attempt < 3; attempt += 1) {
+    const writes: { job: PushJob; listing: ChannelListing; input: QuantityInput; reason: string }[] = [];
+    for (const job of pending.splice(0)) {
+      const listing = listings.get(job.listingId)!;
+      const desired = await desiredQuantity(deps.db, channel, listing);
+      const shown = await deps.db.inventoryLevel.findUnique({
+        where: { shop_inventoryItemId_locationId: { shop: channel.remoteAccount, inventoryItemId: listing.remoteListingId, locationId: channel.remoteLocationId } },
+      });
+      if (shown && shown.available === desired.quantity) {
+        outcomes.push({ job, status: "done" });
+        continue;
+      }
+      writes.push({
+        job,
+        listing,
+        reason: desired.reason,
+        input: {
+          inventoryItemId: `gid://shopify/InventoryItem/${listing.remoteListingId}`,
+          locationId: `gid://shopify/Location/${channel.remoteLocationId}`,
+          quantity: desired.quantity,
+          changeFromQuantity: shown ? shown.available : null,
+        },
+      });
+    }
+    if (writes.length === 0) break;
+    const key = derivedKey("push", channel.id, ...writes.flatMap((w) => [w.job.id, w.job.enqueuedAt.toISOString(), w.input.quantity, String(w.input.changeFromQuantity)]));
+    const { data } = await remote.run(setQuantities, {
+      key,
+      input: { name: "available", reason: "correction", referenceDocumentUri: `gid://omnistock/Push/${key}`, quantities: writes.map((w) => w.input) },
+    });
+    const errors = data.inventorySetQuantities.userErrors;
+    if (errors.some((e) => e.code === "CHANGE_FROM_QUANTITY_STALE")) {
+      // The channel sold or changed something we have not seen: read it, then work the numbers out again.
+      await refreshItems(deps.db, remote, writes.map((w) => w.listing.remoteListingId), `stale push to ${channel.name}`);
+      pending.push(...writes.map((w) => w.job));
+      continue;
+    }
+    if (errors.length > 0) {
+      const message = errors.map((e) => e.message).join("; ");
+      for (const write of writes) outcomes.push({ job: write.job, status: "failed", error: `${channel.name} refused the quantity: ${message}` });
+      continue;
+    }
+    const pushedAt = new Date();
+    for (const write of writes) {
+      const previous = write.input.changeFromQuantity;
+      await recordApplied(deps.db, {
+        shop: channel.remoteAccount,
+        inventoryItemId: write.listing.remoteListingId,
+        locationId: channel.remoteLocationId,
+        delta: previous === null ? 0 : write.input.quantity - previous,
+        quantityAfter: write.input.quantity,
+        cause: `push from ${channel.shop}: ${write.reason}`,
+        idempotencyKey: `${key}:${write.listing.id}`,
+      });
+      await deps.db.channelListing.update({ where: { id: write.listing.id }, data: { lastPushed: write.input.quantity, lastPushedAt: pushedAt } });
+      outcomes.push({ job: write.job, status: "done" });
+    }
+  }
+  for (const job of pending) outcomes.push({ job, status: "retry", error: `${channel.name} kept changing while we pushed; will try again` });
+  return outcomes;
+}

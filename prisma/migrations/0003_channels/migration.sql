@@ -1,0 +1,103 @@
+-- CreateTable
+CREATE TABLE "Channel" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "remoteAccount" TEXT,
+    "remoteLocationId" TEXT,
+    "credentials" TEXT,
+    "feedingLocationIds" TEXT NOT NULL DEFAULT '[]',
+    "reserve" INTEGER NOT NULL DEFAULT 0,
+    "percentage" INTEGER NOT NULL DEFAULT 100,
+    "minQuantity" INTEGER,
+    "maxQuantity" INTEGER,
+    "zeroOutAt" INTEGER NOT NULL DEFAULT 0,
+    "status" TEXT NOT NULL DEFAULT 'active',
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "ConnectionCode" (
+    "codeHash" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "expiresAt" DATETIME NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateTable
+CREATE TABLE "ChannelListing" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "channelId" TEXT NOT NULL,
+    "remoteListingId" TEXT NOT NULL,
+    "remoteSku" TEXT,
+    "inventoryItemId" TEXT,
+    "packSize" INTEGER NOT NULL DEFAULT 1,
+    "matchedVia" TEXT,
+    "conflict" TEXT,
+    "lastPushed" INTEGER,
+    "lastPushedAt" DATETIME,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "PushJob" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "shop" TEXT NOT NULL,
+    "channelId" TEXT NOT NULL,
+    "listingId" TEXT NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'pending',
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "availableAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "lockedBy" TEXT,
+    "lockedUntil" DATETIME,
+    "lastError" TEXT,
+    "enqueuedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "Reservation" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "channelId" TEXT NOT NULL,
+    "externalRef" TEXT NOT NULL,
+    "inventoryItemId" TEXT NOT NULL,
+    "locationId" TEXT NOT NULL,
+    "quantity" INTEGER NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'applied',
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateIndex
+CREATE INDEX "Channel_shop_idx" ON "Channel"("shop");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Channel_shop_kind_remoteAccount_key" ON "Channel"("shop", "kind", "remoteAccount");
+
+-- CreateIndex
+CREATE INDEX "ConnectionCode_shop_idx" ON "ConnectionCode"("shop");
+
+-- CreateIndex
+CREATE INDEX "ChannelListing_shop_inventoryItemId_idx" ON "ChannelListing"("shop", "inventoryItemId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ChannelListing_channelId_remoteListingId_key" ON "ChannelListing"("channelId", "remoteListingId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "PushJob_listingId_key" ON "PushJob"("listingId");
+
+-- CreateIndex
+CREATE INDEX "PushJob_status_availableAt_idx" ON "PushJob"("status", "availableAt");
+
+-- CreateIndex
+CREATE INDEX "PushJob_shop_channelId_idx" ON "PushJob"("shop", "channelId");
+
+-- CreateIndex
+CREATE INDEX "Reservation_shop_inventoryItemId_idx" ON "Reservation"("shop", "inventoryItemId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Reservation_channelId_externalRef_key" ON "Reservation"("channelId", "externalRef");
+

@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Session } from "@shopify/shopify-app-remix/server";
+import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+import { EncryptedSessionStorage } from "../../app/auth/encrypted-session-storage.server";
+import { createConnectionCode, linkStore, LinkError } from "../../app/channels/linking.server";
+import { syncShopifyStoreListings } from "../../app/channels/listings.server";
+import { databaseKind, db } from "../../app/db.server";
+import { processRefreshQueue } from "../../app/inventory/hints.server";
+import { importShop } from "../../app/inventory/mirror.server";
+import { SecretBox } from "../../app/security/secrets.server";
+import { adminClientFor } from "../../app/shopify/admin-session.server";
+import { processPushJobs } from "../../app/sync/push.server";
+import { processDueDeliveries } from "../../app/webhooks/processor.server";
+import { emptyQuantities } from "../../devstore/state/model";
+import type { RunningDevStore } from "../../devstore/server";
+import { startHttpServer, type RunningHttpServer } from "../../server/app-server";
+import { quietLogger } from "../support/app";
+import { startFixtureDevStore, type Fixture } from "../support/devstore";
+
+// Two Shopify stores in the dev store, both running Omnistock: the home store (a warehouse and a shop) and
+// a linked store that sells the same SKUs. Sales anywhere must reach the other store, exactly once.
+
+const LINKED = "linked.myshopify.com";
+let devstore: RunningDevStore & { fixture: Fixture };
+let app: RunningHttpServer;
+const linkedItems = { tee: "7301", mug: "7302" };
+
+function seedLinkedStore() {
+  const store = devstore.store;
+  store.createShop({ domain: LINKED, name: "Linked Outlet", currencyCode: "EUR" });
+  const now = new Date().toISOString();
+  store.addLocation(LINKED, {
+    id: "7100", name: "Outlet stockroom", kind: "warehouse",
+    address: { address1: "1 Hafenstraße", city: "Köln", zip: "50667", country: "Germany", countryCode: "DE", latitude: 50.94, longitude: 6.96 },
+    isActive: true, fulfillsOnlineOrders: true, localPickup: null, openingHours: null, createdAt: now, updatedAt: now,
+  });
+  for (const [key, sku, variantId, productId] of [["tee", "tee-blk-m ", "7201", "7001"], ["mug", "MUG-GRY", "7202", "7002"]] as const) {
+    const itemId = linkedItems[key];
+    store.addProduct(
+      LINKED,
+      { id: productId, title: key, handle: key, productType: "Test", vendor: "Linked", descriptionHtml: "", tags: [], status: "ACTIVE", options: ["Title"], imageUrl: null, createdAt: now, updatedAt: now },
+      [{ id: variantId, productId, title: "Default Title", sku, barcode: null, price: "20.00", compareAtPrice: null, selectedOptions: ["Default Title"], inventoryPolicy: "DENY", inventoryItemId: itemId, position: 1, createdAt: now, updatedAt: now }],
+      [{ id: itemId, variantId, sku, tracked: true, requiresShipping: true, unitCost: null, createdAt: now, updatedAt: now }],
+    );
+    store.putLevel(LINKED, { inventoryItemId: itemId, locationId: "7100", quantities: { ...emptyQuantities(), available: 0 }, updatedAt: now });
+  }
+}
+
+async function storeSession(shop: string, accessToken: string) {
+  const storage = new EncryptedSessionStorage(new PrismaSessionStorage(db()), new SecretBox(process.env.OMNISTOCK_ENCRYPTION_KEY!));
+  await storage.storeSession(new Session({ id: `offline_${shop}`, shop, state: "", isOnline: false, scope: "write_inventory", accessToken }));
+}
+
+/** Runs every worker until none has anything left to do (webhooks settle first). */
+async function runWorkersUntilIdle() {
+  for (let round = 0; round < 20; round += 1) {
+    await devstore.dispatcher.settle();
+    const handled =
+      (await processDueDeliveries({ db: db(), kind: databaseKind(), logger: quietLogger, adminFor: adminClientFor })) +
+      (await processRefreshQueue({ db: db(), logger: quietLogger, adminFor: adminClientFor })) +
+      (await processPushJobs({ db: db(), kind: databaseKind(), logger: quietLogger, adminFor: adminClientFor }));
+    if (handled === 0) return;
+  }
+  throw new Error("The workers did not settle");
+}
+
+async function sell(shop: string, variantId: string, quantity: number, locationId?: string) {
+  const response = await fetch(`${devstore.url}/_devstore/shops/${shop}/sales`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ lineItems: [{ variantId, quantity }], ...(locationId ? { locationId } : {}) }),
+  });
+  expect(response.status, await response.clone().text()).toBe(201);
+}
+
+const truth = (shop: string, item: string, location: string) => devstore.store.level(shop, item, location)!.quantities.available;
+const homeTotal = (item: string) => truth(devstore.fixture.shop, item, devstore.fixture.warehouse) + truth(devstore.fixture.shop, item, devstore.fixture.retail);
+
+beforeAll(async () => {
+  devstore = await startFixtureDevStore();
+  seedLinkedStore();
+  process.env.SHOPIFY_ADMIN_API_ORIGIN = devstore.url;
+  app = await startHttpServer({ port: 0, host: "127.0.0.1", dev: true });
+  devstore.setAppUrl(app.url);
+  await fetch(`${app.url}/healthz`);
+  for (const shop of [devstore.fixture.shop, LINKED]) {
+    await db().shop.create({ data: { shop } });
+    await storeSession(shop, devstore.install(shop).accessToken);
+    await importShop(db(), (await adminClientFor(shop))!, "initial import");
+  }
+}, 60_000);
+afterAll(async () => {
+  await app?.close();
+  await devstore?.close();
+});
+
+describe("linking a store", () => {
+  it("refuses a wrong code and a store linking to itself", async () => {
+    await expect(linkStore(db(), "AAAA-BBBB-CCCC", LINKED)).rejects.toThrow(LinkError);
+    const { code } = await createConnectionCode(db(), devstore.fixture.shop);
+    await expect(linkStore(db(), code, devstore.fixture.shop)).rejects.toThrow(/cannot be linked to itself/);
+    const expired = await createConnectionCode(db(), devstore.fixture.shop, new Date(Date.now() - 3_600_000));
+    await expect(linkStore(db(), expired.code, LINKED)).rejects.toThrow(/expired/);
+  });
+
+  it("links with a one-time code and maps the linked store's items by normalized SKU", async () => {
+    const { code } = await createConnectionCode(db(), devstore.fixture.shop);
+    const channel = await linkStore(db(), code.toLowerCase(), LINKED);
+    expect(channel).toMatchObject({ shop: devstore.fixture.shop, kind: "shopify_store", remoteAccount: LINKED, remoteLocationId: "7100" });
+    await expect(linkStore(db(), code, LINKED)).rejects.toThrow(LinkError); // one-time
+    expect(await syncShopifyStoreListings(db(), channel)).toEqual({ matched: 2, conflicts: 0 });
+    const tee = await db().channelListing.findUniqueOrThrow({ where: { channelId_remoteListingId: { channelId: channel.id, remoteListingId: linkedItems.tee } } });
+    expect(tee).toMatchObject({ inventoryItemId: devstore.fixture.items.tee.inventoryItemId, matchedVia: "sku", packSize: 1 });
+  });
+});
+
+describe("keeping the linked store right", () => {
+  it("pushes what the home store can sell, with compare-and-swap", async () => {
+    const { enqueuePushes } = await import("../../app/sync/push.server");
+    await enqueuePushes(db(), devstore.fixture.shop, Object.values(devstore.fixture.items).map((i) => i.inventoryItemId));
+    await runWorkersUntilIdle();
+    expect(truth(LINKED, linkedItems.tee, "7100")).toBe(homeTotal(devstore.fixture.items.tee.inventoryItemId));
+    expect(truth(LINKED, linkedItems.mug, "7100")).toBe(homeTotal(devstore.fixture.items.mug.inventoryItemId));
+  });
+
+  it("a sale in the linked store takes the units from the home store once, even when webhooks come twice", async () => {
+    const tee = devstore.fixture.items.tee.inventoryItemId;
+    const before = homeTotal(tee);
+    devstore.dispatcher.chaos = { duplicate: 1, drop: 0, delayMs: [0, 30] };
+    await sell(LINKED, "7201", 2);
+    await runWorkersUntilIdle();
+    devstore.dispatcher.chaos = { duplicate: 0, drop: 0, delayMs: [0, 0] };
+
+    expect(homeTotal(tee)).toBe(before - 2);
+    const taken = devstore.store.inventoryHistory(devstore.fixture.shop).filter((h) => h.referenceDocumentUri?.startsWith("gid://omnistock/Reservation/"));
+    expect(taken.map((h) => h.delta)).toEqual([-2]);
+    expect(await db().reservation.count({ where: { shop: devstore.fixture.shop, status: "applied" } })).toBe(1);
+    // The linked store shows what is left: its own sale took 2 there, and nothing was pushed back up.
+    expect(truth(LINKED, linkedItems.tee, "7100")).toBe(homeTotal(tee));
+  });
+
+  it("a sale in the home store reaches the linked store", async () => {
+    const tee = devstore.fixture.items.tee.inventoryItemId;
+    await sell(devstore.fixture.shop, devstore.fixture.items.tee.variantId, 1, devstore.fixture.retail);
+    await runWorkersUntilIdle();
+    expect(truth(LINKED, linkedItems.tee, "7100")).toBe(homeTotal(tee));
+  });
+
+  it("never overwrites a change it has not seen: a stale push re-reads and recomputes", async () => {
+    const mug = devstore.fixture.items.mug.inventoryItemId;
+    // Someone adjusts the linked store by hand and the webhook is lost.
+    devstore.dispatcher.chaos = { duplicate: 0, drop: 1, delayMs: [0, 0] };
+    devstore.store.changeQuantity(LINKED, { inventoryItemId: linkedItems.mug, locationId: "7100", name: "available", delta: 5, reason: "correction" });
+    devstore.dispatcher.chaos = { duplicate: 0, drop: 0, delayMs: [0, 0] };
+    // A home sale then makes Omnistock push the mug, starting from the quantity it believed.
+    await sell(devstore.fixture.shop, devstore.fixture.items.mug.variantId, 1, devstore.fixture.warehouse);
+    await runWorkersUntilIdle();
+    expect(truth(LINKED, linkedItems.mug, "7100")).toBe(homeTotal(mug));
+    const stale = await db().inventoryLedgerEntry.count({ where: { shop: LINKED, cause: { startsWith: "stale push" } } });
+    expect(stale).toBeGreaterThan(0);
+  });
+});
