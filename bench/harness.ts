@@ -38,6 +38,8 @@ export interface Machine {
   memoryGiB: number;
   node: string;
   os: string;
+  /** 1-minute load average when the benchmark started: other work on the machine skews results. */
+  loadAverage: number;
 }
 
 export const benchDirectory = import.meta.dirname;
@@ -52,6 +54,7 @@ export function machine(): Machine {
     memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
     node: process.version,
     os: `${os.type()} ${os.release()} (${os.platform()}/${os.arch()})`,
+    loadAverage: Math.round(os.loadavg()[0]! * 100) / 100,
   };
 }
 

@@ -34,15 +34,11 @@ async function main() {
     }
     console.error(`Running ${module.name}: ${module.description}`);
     const started = Date.now();
+    const date = new Date().toISOString();
+    const host = machine(); // before the run, so the load average shows other work, not this benchmark
     try {
       const metrics = await module.run();
-      const result = {
-        benchmark: module.name,
-        description: module.description,
-        date: new Date().toISOString(),
-        machine: machine(),
-        metrics,
-      };
+      const result = { benchmark: module.name, description: module.description, date, machine: host, metrics };
       const written = writeResult(result);
       console.log(`\n${formatTable(result)}`);
       console.log(`(${((Date.now() - started) / 1000).toFixed(0)} s; written to ${path.relative(process.cwd(), written)})`);

@@ -13,6 +13,8 @@ export interface PhaseResult {
   ok: number;
   /** Non-2xx answers, timeouts and connection errors. */
   errors: number;
+  /** How many answers per HTTP status; 0 stands for a timeout, an abort or a connection error. */
+  statuses: Record<string, number>;
   /** Successful deliveries per second, from the phase start until the last answer arrived. */
   rate: number;
   p50: number;
@@ -23,6 +25,10 @@ export interface PhaseResult {
   loaderCpu: number;
   /** Fixed-rate phase only: the latest a request left after its scheduled time (load generator lag). */
   maxSendLag?: number;
+  /** Fixed-rate phase only: requests not sent because the server was more than MAX_BACKLOG_SECONDS behind. */
+  unsent?: number;
+  /** Fixed-rate phase only: requests still unanswered DRAIN_LIMIT_MS after the last send, aborted (and errors). */
+  aborted?: number;
 }
 
 export interface LoadResult {
@@ -30,8 +36,9 @@ export interface LoadResult {
   connections: number;
   phaseSeconds: number;
   uniqueWebhookIds: number;
+  /** Unique webhook ids answered 2xx at least once: each must be stored. */
+  acknowledgedWebhookIds: number;
   duplicates: number;
-  statuses: Record<string, number>;
   warmup: PhaseResult;
   fixedRate: PhaseResult;
   maxThroughput: PhaseResult;
@@ -41,6 +48,10 @@ const FIXED_RATE = 1000;
 const CONNECTIONS = 64;
 const PHASE_SECONDS = Number(process.env.BENCH_PHASE_SECONDS ?? 10);
 const REQUEST_TIMEOUT_MS = 10_000;
+// A server far behind has missed the target already; these bounds keep such a run short instead of letting
+// the open loop pile up an ever longer queue.
+const MAX_BACKLOG_SECONDS = 2;
+const DRAIN_LIMIT_MS = 30_000;
 const SHOP = "bench.myshopify.com";
 const SAMPLES_DIRECTORY = process.env.SHOPIFY_WEBHOOK_SAMPLES ?? "/work/shared/shopify/webhooks";
 
@@ -75,7 +86,7 @@ const samples = [
 const sent: { webhookId: string; eventId: string }[] = [];
 let sequence = 0;
 let duplicates = 0;
-const statuses: Record<string, number> = {};
+const acknowledged = new Set<string>();
 
 function nextDelivery(): { webhookId: string; eventId: string; sample: Sample } {
   sequence += 1;
@@ -90,10 +101,13 @@ function nextDelivery(): { webhookId: string; eventId: string; sample: Sample } 
   return { ...ids, sample };
 }
 
-/** One signed delivery; resolves with the HTTP status, or 0 for a timeout or connection error. */
+// Requests not yet answered, so a phase that runs out of time can abort them and end.
+const active = new Set<http.ClientRequest>();
+
+/** One signed delivery; resolves with the HTTP status, or 0 for a timeout, an abort or a connection error. */
 function post(agent: http.Agent): Promise<number> {
   const { webhookId, eventId, sample } = nextDelivery();
-  return new Promise((resolve) => {
+  return new Promise<number>((resolve) => {
     const request = http.request(
       {
         host: target.hostname,
@@ -116,10 +130,16 @@ function post(agent: http.Agent): Promise<number> {
       },
       (response) => {
         response.resume();
-        response.on("end", () => resolve(response.statusCode ?? 0));
+        response.on("end", () => {
+          const status = response.statusCode ?? 0;
+          if (status >= 200 && status < 300) acknowledged.add(webhookId);
+          resolve(status);
+        });
         response.on("error", () => resolve(0));
       },
     );
+    active.add(request);
+    request.on("close", () => active.delete(request));
     request.on("timeout", () => request.destroy(new Error("timeout")));
     request.on("error", () => resolve(0));
     request.end(sample.body);
@@ -134,11 +154,12 @@ class Recorder {
   private ok = 0;
   private errors = 0;
   private lastAnswer = 0;
+  private readonly statuses: Record<string, number> = {};
   private readonly cpuStart = process.cpuUsage();
   readonly start = performance.now();
 
   record(status: number, latencyMs: number) {
-    statuses[status] = (statuses[status] ?? 0) + 1;
+    this.statuses[status] = (this.statuses[status] ?? 0) + 1;
     this.latencies.push(latencyMs);
     if (status >= 200 && status < 300) this.ok += 1;
     else this.errors += 1;
@@ -154,6 +175,7 @@ class Recorder {
       requests: sorted.length,
       ok: this.ok,
       errors: this.errors,
+      statuses: this.statuses,
       rate: round((this.ok * 1000) / elapsedMs),
       p50: round(percentile(sorted, 50)),
       p95: round(percentile(sorted, 95)),
@@ -175,26 +197,47 @@ async function fixedRate(rate: number, seconds: number): Promise<PhaseResult> {
   const total = rate * seconds;
   const interval = 1000 / rate;
   const recorder = new Recorder();
-  const inFlight: Promise<void>[] = [];
+  const answered: Promise<void>[] = [];
+  let inFlight = 0;
+  let unsent = 0;
   let maxSendLag = 0;
   for (let i = 0; i < total; ) {
     const now = performance.now();
     // Timers fire every ~1 ms, so send everything that has come due since the last tick.
     for (; i < total && recorder.start + i * interval <= now; i += 1) {
+      if (inFlight >= rate * MAX_BACKLOG_SECONDS) {
+        unsent += 1;
+        continue;
+      }
       const due = recorder.start + i * interval;
       maxSendLag = Math.max(maxSendLag, now - due);
-      inFlight.push(post(agent).then((status) => recorder.record(status, performance.now() - due)));
+      inFlight += 1;
+      answered.push(
+        post(agent).then((status) => {
+          inFlight -= 1;
+          recorder.record(status, performance.now() - due);
+        }),
+      );
     }
     await sleep(1);
   }
-  await Promise.all(inFlight);
+  let timer: NodeJS.Timeout | undefined;
+  const drained = Promise.all(answered).then(() => true);
+  const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), DRAIN_LIMIT_MS)));
+  const aborted = (await Promise.race([drained, timedOut])) ? 0 : active.size;
+  clearTimeout(timer);
+  for (const request of active) request.destroy(new Error("phase over"));
+  await drained;
   agent.destroy();
-  return recorder.result({ maxSendLag: Math.round(maxSendLag * 100) / 100 });
+  return recorder.result({ maxSendLag: Math.round(maxSendLag * 100) / 100, unsent, aborted });
 }
 
 /** Closed loop: `connections` keep-alive connections, each sending its next delivery as soon as one is answered. */
 async function closedLoop(connections: number, seconds: number): Promise<PhaseResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  // Open every connection first, unmeasured: a connection opened while the app is saturated waits seconds
+  // for its first answer, which would measure connection setup under overload rather than intake.
+  await Promise.all(Array.from({ length: connections }, () => post(agent)));
   const recorder = new Recorder();
   const end = recorder.start + seconds * 1000;
   const connection = async () => {
@@ -228,8 +271,8 @@ const result: LoadResult = {
   connections: CONNECTIONS,
   phaseSeconds: PHASE_SECONDS,
   uniqueWebhookIds: sent.length,
+  acknowledgedWebhookIds: acknowledged.size,
   duplicates,
-  statuses,
   warmup,
   fixedRate: fixed,
   maxThroughput,

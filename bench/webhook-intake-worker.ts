@@ -6,7 +6,8 @@
 // `BENCH_RESULT {...}` (a WorkerResult) on stdout. The app's configuration comes from the environment that
 // webhook-intake.bench.ts sets.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -74,6 +75,29 @@ function cpuTimes() {
   return { idle, total, process: process.cpuUsage(), at: performance.now() };
 }
 
+/**
+ * BENCH_CPU_PROF=<dir>: a CPU profile of this (the app's) process during the max-throughput phase only, so
+ * start-up and migrations do not blur it. Open it in Chrome DevTools or VS Code.
+ */
+async function profiler(): Promise<{ start(): Promise<void>; stop(): Promise<void> }> {
+  const directory = process.env.BENCH_CPU_PROF;
+  if (!directory) return { start: async () => {}, stop: async () => {} };
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  return {
+    start: () => session.post("Profiler.start"),
+    stop: async () => {
+      const { profile } = await session.post("Profiler.stop");
+      mkdirSync(directory, { recursive: true });
+      const file = path.resolve(directory, `webhook-intake-${kind}-maxThroughput.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      console.error(`CPU profile of the app process written to ${file}`);
+    },
+  };
+}
+
 /** Runs the load generator against `url`, sampling this process's and the machine's CPU around each phase. */
 async function drive(url: string): Promise<{ load: LoadResult; cpu: Record<string, PhaseCpu> }> {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(benchDirectory, "webhook-intake-load.ts"), url], {
@@ -85,8 +109,10 @@ async function drive(url: string): Promise<{ load: LoadResult; cpu: Record<strin
   const cpu: Record<string, PhaseCpu> = {};
   const started: Record<string, ReturnType<typeof cpuTimes>> = {};
   let load: LoadResult | undefined;
+  const profile = await profiler();
   for await (const line of createInterface({ input: child.stdout })) {
     const message = JSON.parse(line) as { phase?: string; event?: string; result?: LoadResult };
+    if (message.phase === "maxThroughput") await (message.event === "start" ? profile.start() : profile.stop());
     if (message.result) load = message.result;
     else if (message.phase && message.event === "start") started[message.phase] = cpuTimes();
     else if (message.phase && message.event === "end" && started[message.phase]) {

@@ -5,6 +5,8 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { projectPath } from "../app/db/url";
+import { webhookIntakeDeps } from "../app/services.server";
+import { MAX_WEBHOOK_BYTES, receiveDelivery } from "../app/webhooks/intake.server";
 
 export interface HttpServerOptions {
   port: number;
@@ -36,6 +38,18 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       }),
     );
   } else {
+    // Webhooks are the hot path (Shopify bursts them): answered here, before Remix's request plumbing.
+    // The Remix route app/routes/webhooks.tsx runs the same intake in development.
+    app.post("/webhooks", express.raw({ type: () => true, limit: MAX_WEBHOOK_BYTES }), (req, res, next) => {
+      const header = (name: string) => {
+        const value = req.headers[name];
+        return Array.isArray(value) ? value.join(", ") : (value ?? null);
+      };
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      receiveDelivery({ method: req.method, header, body }, webhookIntakeDeps())
+        .then((answer) => res.status(answer.status).type("text/plain").send(answer.body))
+        .catch(next);
+    });
     const buildPath = projectPath("build", "server", "index.js");
     if (!existsSync(buildPath)) {
       throw new Error("No production build found: run `npm run build` first (or `npm run dev` for development)");

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Database } from "../db.server";
+import type { DeliveryWriter } from "./delivery-writer.server";
 import type { Logger } from "../observability/logger.server";
 import { isShopDomain } from "../shopify/shop-domain";
 import { handlerFor } from "./handlers.server";
@@ -11,7 +11,7 @@ import { isValidWebhookHmac } from "./hmac.server";
 export const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
 
 export interface IntakeDeps {
-  db: Database;
+  writer: DeliveryWriter;
   secret: string;
   logger: Logger;
   customShopDomain?: string;
@@ -19,7 +19,7 @@ export interface IntakeDeps {
   onStored?: () => void;
 }
 
-const headersSchema = (customShopDomain?: string) =>
+const buildHeadersSchema = (customShopDomain?: string) =>
   z.object({
     topic: z.string().regex(/^[a-z_]+\/[a-z_]+$/, "X-Shopify-Topic must look like orders/create"),
     shop: z
@@ -42,8 +42,29 @@ const headersSchema = (customShopDomain?: string) =>
       }),
   });
 
-const text = (status: number, body: string) =>
-  new Response(body, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+// Building a zod schema costs far more than using one: build it once per custom shop domain.
+const headerSchemas = new Map<string, ReturnType<typeof buildHeadersSchema>>();
+function headersSchema(customShopDomain?: string) {
+  const key = customShopDomain ?? "";
+  let schema = headerSchemas.get(key);
+  if (!schema) headerSchemas.set(key, (schema = buildHeadersSchema(customShopDomain)));
+  return schema;
+}
+
+/** What intake answers; the HTTP layer turns it into a response (Remix in development, Express in production). */
+export interface IntakeAnswer {
+  status: number;
+  body: string;
+}
+
+const text = (status: number, body: string): IntakeAnswer => ({ status, body });
+
+/** A delivery as it came off the wire: no framework objects on the hot path. */
+export interface RawDelivery {
+  method: string;
+  header: (name: string) => string | null;
+  body: Uint8Array;
+}
 
 /** Order and customer ids a delivery concerns, kept so compliance requests can find it. */
 function extractRefs(raw: string, payload: Record<string, unknown>) {
@@ -59,34 +80,39 @@ function extractRefs(raw: string, payload: Record<string, unknown>) {
   return { orderId: orderFromGid ?? orderFromField ?? null, customerId: customerId ?? null };
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string } | null)?.code === "P2002";
-}
-
+/** POST /webhooks for a Fetch API request (the Remix route). */
 export async function receiveWebhook(request: Request, deps: IntakeDeps): Promise<Response> {
   if (request.method !== "POST") return new Response(null, { status: 405, headers: { Allow: "POST" } });
-
   const length = Number(request.headers.get("content-length") ?? 0);
-  if (length > MAX_WEBHOOK_BYTES) return text(413, "Webhook body too large");
-  const raw = new Uint8Array(await request.arrayBuffer());
+  if (length > MAX_WEBHOOK_BYTES) return toResponse(text(413, "Webhook body too large"));
+  const body = new Uint8Array(await request.arrayBuffer());
+  return toResponse(await receiveDelivery({ method: request.method, header: (name) => request.headers.get(name), body }, deps));
+}
+
+export function toResponse(answer: IntakeAnswer): Response {
+  return new Response(answer.body, { status: answer.status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+}
+
+export async function receiveDelivery(delivery: RawDelivery, deps: IntakeDeps): Promise<IntakeAnswer> {
+  const raw = delivery.body;
   if (raw.byteLength > MAX_WEBHOOK_BYTES) return text(413, "Webhook body too large");
 
   // The HMAC covers the raw bytes; nothing is parsed or stored before it checks out.
-  if (!isValidWebhookHmac(raw, request.headers.get("x-shopify-hmac-sha256"), deps.secret)) {
+  if (!isValidWebhookHmac(raw, delivery.header("x-shopify-hmac-sha256"), deps.secret)) {
     deps.logger.debug("Webhook refused: HMAC missing or wrong", {
-      topic: request.headers.get("x-shopify-topic"),
-      shop: request.headers.get("x-shopify-shop-domain"),
+      topic: delivery.header("x-shopify-topic"),
+      shop: delivery.header("x-shopify-shop-domain"),
     });
     return text(401, "Unauthorized");
   }
 
   const headers = headersSchema(deps.customShopDomain).safeParse({
-    topic: request.headers.get("x-shopify-topic"),
-    shop: request.headers.get("x-shopify-shop-domain"),
-    webhookId: request.headers.get("x-shopify-webhook-id"),
-    apiVersion: request.headers.get("x-shopify-api-version"),
-    eventId: request.headers.get("x-shopify-event-id"),
-    triggeredAt: request.headers.get("x-shopify-triggered-at"),
+    topic: delivery.header("x-shopify-topic"),
+    shop: delivery.header("x-shopify-shop-domain"),
+    webhookId: delivery.header("x-shopify-webhook-id"),
+    apiVersion: delivery.header("x-shopify-api-version"),
+    eventId: delivery.header("x-shopify-event-id"),
+    triggeredAt: delivery.header("x-shopify-triggered-at"),
   });
   if (!headers.success) return text(400, headers.error.issues.map((issue) => issue.message).join("; "));
   const meta = headers.data;
@@ -110,23 +136,20 @@ export async function receiveWebhook(request: Request, deps: IntakeDeps): Promis
   }
 
   const refs = extractRefs(body, json as Record<string, unknown>);
+  let stored: boolean;
   try {
-    await deps.db.webhookDelivery.create({
-      data: {
-        webhookId: meta.webhookId,
-        shop: meta.shop,
-        topic: meta.topic,
-        apiVersion: meta.apiVersion,
-        eventId: meta.eventId,
-        triggeredAt: meta.triggeredAt,
-        payload: body,
-        customerId: refs.customerId,
-        orderId: refs.orderId,
-      },
+    stored = await deps.writer.insert({
+      webhookId: meta.webhookId,
+      shop: meta.shop,
+      topic: meta.topic,
+      apiVersion: meta.apiVersion,
+      eventId: meta.eventId,
+      triggeredAt: meta.triggeredAt,
+      payload: body,
+      customerId: refs.customerId,
+      orderId: refs.orderId,
     });
   } catch (error) {
-    // Shopify retried a delivery we already hold: it is stored once.
-    if (isUniqueViolation(error)) return text(200, "Already received");
     deps.logger.error("Storing a webhook failed; Shopify will retry it", {
       topic: meta.topic,
       shop: meta.shop,
@@ -135,6 +158,8 @@ export async function receiveWebhook(request: Request, deps: IntakeDeps): Promis
     });
     return text(503, "Try again later");
   }
+  // Shopify retried a delivery we already hold: it is stored once.
+  if (!stored) return text(200, "Already received");
   deps.onStored?.();
   return text(200, "OK");
 }

@@ -74,9 +74,9 @@ describe("inventory mirror", () => {
     await sell(tee.variantId, 2);
     const first = await refreshItems(db(), admin, [tee.inventoryItemId], "webhook orders/create");
     // available -2 and committed +2 at the warehouse; on_hand unchanged.
-    expect(first).toEqual({ items: 1, changes: 2 });
+    expect(first).toEqual({ items: 1, changes: 2, changedItemIds: [tee.inventoryItemId] });
     const again = await refreshItems(db(), admin, [tee.inventoryItemId], "webhook inventory_levels/update");
-    expect(again).toEqual({ items: 1, changes: 0 });
+    expect(again).toEqual({ items: 1, changes: 0, changedItemIds: [] });
     const entries = await db().inventoryLedgerEntry.findMany({
       where: { shop: devstore.fixture.shop, inventoryItemId: tee.inventoryItemId, cause: "webhook orders/create" },
     });

@@ -103,3 +103,19 @@ describe("POST /webhooks: storing deliveries", () => {
     expect(response.status).toBe(405);
   });
 });
+
+describe("the delivery writer", () => {
+  it("stores rows Prisma reads back exactly, dates included", async () => {
+    const shop = testShop();
+    const triggeredAt = new Date("2026-11-20T10:11:12.345Z");
+    const before = Date.now();
+    const response = await post(webhookRequest({ topic: "orders/create", shop, body: samplePayload("orders/create", shop), triggeredAt, eventId: "evt-1", webhookId: "w-dates" }));
+    expect(response.status).toBe(200);
+    const row = await db().webhookDelivery.findUniqueOrThrow({ where: { webhookId: "w-dates" } });
+    expect(row).toMatchObject({ shop, topic: "orders/create", eventId: "evt-1", status: "pending", attempts: 0, triggeredAt });
+    expect(row.receivedAt.getTime()).toBeGreaterThanOrEqual(before - 5);
+    expect(row.availableAt.getTime()).toBe(row.receivedAt.getTime());
+    // Dates written by the writer compare correctly with dates written by Prisma (the claim query relies on it).
+    expect(await db().webhookDelivery.count({ where: { webhookId: "w-dates", availableAt: { lte: new Date() } } })).toBe(1);
+  });
+});

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { copyFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, inject } from "vitest";
+import { closeDeliveryWriters } from "../../app/webhooks/delivery-writer.server";
 import { createDatabaseFromTemplate, postgresAdmin, withDatabase } from "./postgres-admin";
 
 // Runs before each integration test file: a fresh database, copied from the migrated template, so files
@@ -16,6 +17,7 @@ if (process.env.OMNISTOCK_TEST_DATABASE === "postgresql") {
   await createDatabaseFromTemplate(adminUrl, name, template);
   process.env.DATABASE_URL = withDatabase(adminUrl, name);
   afterAll(async () => {
+    await closeDeliveryWriters();
     await globalThis.omnistockDatabase?.$disconnect();
     await postgresAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
   });
@@ -24,6 +26,7 @@ if (process.env.OMNISTOCK_TEST_DATABASE === "postgresql") {
   copyFileSync(template, file);
   process.env.DATABASE_URL = `file:${file}`;
   afterAll(async () => {
+    await closeDeliveryWriters();
     await globalThis.omnistockDatabase?.$disconnect();
     for (const extra of ["", "-wal", "-shm", "-journal"]) rmSync(`${file}${extra}`, { force: true });
   });
