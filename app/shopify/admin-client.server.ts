@@ -67,7 +67,29 @@ export function throttleWaitMs(cost: QueryCost | null): number {
   return Math.max(50, Math.ceil((missing / Math.max(1, cost.throttleStatus.restoreRate)) * 1000));
 }
 
-/** A thin Admin GraphQL client (graphql-request) that validates results and waits out THROTTLED replies. */
+// Pacing: what each shop's bucket looked like after our last request (Shopify reports it on every answer),
+// and what each operation cost. Before sending, we wait until the bucket has refilled enough, so a long sync
+// runs at the shop's rate limit instead of running into THROTTLED.
+const buckets = new Map<string, { status: QueryCost["throttleStatus"]; at: number }>();
+const operationCosts = new Map<string, number>();
+
+/** Milliseconds to wait before sending an operation that is expected to cost `cost` points. */
+export function pacingWaitMs(shop: string, cost: number, now = Date.now()): number {
+  const last = buckets.get(shop);
+  if (!last) return 0;
+  const { maximumAvailable, currentlyAvailable, restoreRate } = last.status;
+  const available = Math.min(maximumAvailable, currentlyAvailable + (restoreRate * (now - last.at)) / 1000);
+  const needed = Math.min(cost, maximumAvailable);
+  return available >= needed ? 0 : Math.ceil(((needed - available) / Math.max(1, restoreRate)) * 1000);
+}
+
+function remember(shop: string, operation: string, cost: QueryCost | null) {
+  if (!cost) return;
+  buckets.set(shop, { status: cost.throttleStatus, at: Date.now() });
+  operationCosts.set(operation, cost.requestedQueryCost);
+}
+
+/** A thin Admin GraphQL client (graphql-request) that validates results, paces itself and waits out THROTTLED. */
 export function createAdminClient(options: AdminClientOptions): AdminClient {
   const client = new GraphQLClient(adminGraphqlUrl(options.shop, options.origin), {
     headers: { "X-Shopify-Access-Token": options.accessToken },
@@ -80,6 +102,8 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     shop: options.shop,
     async run(operation, variables) {
       for (let attempt = 0; ; attempt += 1) {
+        const wait = pacingWaitMs(options.shop, operationCosts.get(operation.name) ?? 10);
+        if (wait > 0) await sleep(wait);
         try {
           const response = await client.rawRequest<unknown>(
             operation.document,
@@ -93,11 +117,14 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
               operation.name,
             );
           }
-          return { data: data.data, cost: readCost(response.extensions) };
+          const cost = readCost(response.extensions);
+          remember(options.shop, operation.name, cost);
+          return { data: data.data, cost };
         } catch (error) {
           if (!(error instanceof ClientError)) throw error;
           const { response } = error;
           const cost = readCost(response.extensions);
+          remember(options.shop, operation.name, cost);
           const throttled =
             response.status === 429 || (response.errors ?? []).some((e) => e.extensions?.code === "THROTTLED");
           if (throttled) {
