@@ -59,6 +59,8 @@ export const configSchema = z
     HOST: z.string().default("0.0.0.0"),
     // Run background workers in this process. Turn off on web-only instances and run `npm run worker` instead.
     OMNISTOCK_WORKERS: booleanFlag.default(true),
+    // How often every shop is reconciled with Shopify (a full re-read that catches what webhooks missed).
+    OMNISTOCK_RECONCILE_HOURS: z.coerce.number().min(0.25).max(168).default(6),
     // Demo mode allows a dev-only sign-in; it is refused unless every URL is on loopback.
     OMNISTOCK_DEMO: booleanFlag.default(false),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

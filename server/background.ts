@@ -1,6 +1,8 @@
+import { config } from "../app/config.server";
 import { db } from "../app/db.server";
 import { processRefreshQueue } from "../app/inventory/hints.server";
 import { processPushJobs } from "../app/sync/push.server";
+import { reconcileDueShop } from "../app/sync/reconcile.server";
 import { onWebhookStored } from "../app/jobs/signals.server";
 import { adminClientFor } from "../app/shopify/admin-session.server";
 import { startWorkerLoop } from "../app/jobs/worker.server";
@@ -31,11 +33,17 @@ export function startBackgroundWork(): BackgroundWork {
     runBatch: () => processPushJobs(deps),
     idleMs: 250,
   });
+  const reconciliation = startWorkerLoop({
+    name: "reconciliation",
+    logger,
+    runBatch: () => reconcileDueShop({ db: db(), logger, adminFor: adminClientFor }, config().OMNISTOCK_RECONCILE_HOURS * 3_600_000),
+    idleMs: 60_000,
+  });
   const unsubscribe = onWebhookStored(() => webhooks.wake());
   return {
     stop: async () => {
       unsubscribe();
-      await Promise.all([webhooks.stop(), refreshes.stop(), pushes.stop()]);
+      await Promise.all([webhooks.stop(), refreshes.stop(), pushes.stop(), reconciliation.stop()]);
     },
   };
 }

@@ -21,6 +21,7 @@ export const SHOP_DATA_ERASERS: Record<string, (tx: Tx, shop: string) => Promise
   ChannelListing: (tx, shop) => tx.channelListing.deleteMany({ where: { shop } }),
   PushJob: (tx, shop) => tx.pushJob.deleteMany({ where: { shop } }),
   Reservation: (tx, shop) => tx.reservation.deleteMany({ where: { shop } }),
+  ReconciliationRun: (tx, shop) => tx.reconciliationRun.deleteMany({ where: { shop } }),
 };
 
 export const SHOP_DATA_KEPT = new Set(["ComplianceRequest"]);

@@ -236,8 +236,15 @@ export async function recordApplied(
         return;
       }
       const onHand = level.onHand + change.delta;
+      // Shopify's answer also reveals changes we had not observed yet (a sale whose webhook is still on its
+      // way): what it held just before our change, against what we thought. Both go to the ledger.
+      const before = change.quantityAfter - change.delta;
+      const unseen = before - level.available;
       await tx.inventoryLedgerEntry.createMany({
         data: [
+          ...(unseen !== 0
+            ? [{ ...key, quantityName: "available", delta: unseen, quantityAfter: before, kind: "observed", cause: `seen while applying: ${change.cause}`, idempotencyKey: `${change.idempotencyKey}:unseen` }]
+            : []),
           { ...key, quantityName: "available", delta: change.delta, quantityAfter: change.quantityAfter, kind: "applied", cause: change.cause, idempotencyKey: change.idempotencyKey },
           { ...key, quantityName: "on_hand", delta: change.delta, quantityAfter: onHand, kind: "applied", cause: change.cause, idempotencyKey: `${change.idempotencyKey}:on_hand` },
         ],

@@ -9,7 +9,8 @@ import { processRefreshQueue } from "../../app/inventory/hints.server";
 import { importShop } from "../../app/inventory/mirror.server";
 import { SecretBox } from "../../app/security/secrets.server";
 import { adminClientFor } from "../../app/shopify/admin-session.server";
-import { processPushJobs } from "../../app/sync/push.server";
+import { desiredQuantity, processPushJobs } from "../../app/sync/push.server";
+import { reconcileShop } from "../../app/sync/reconcile.server";
 import { processDueDeliveries } from "../../app/webhooks/processor.server";
 import { emptyQuantities } from "../../devstore/state/model";
 import type { RunningDevStore } from "../../devstore/server";
@@ -158,5 +159,65 @@ describe("keeping the linked store right", () => {
     expect(truth(LINKED, linkedItems.mug, "7100")).toBe(homeTotal(mug));
     const stale = await db().inventoryLedgerEntry.count({ where: { shop: LINKED, cause: { startsWith: "stale push" } } });
     expect(stale).toBeGreaterThan(0);
+  });
+});
+
+describe("webhook chaos and reconciliation", () => {
+  it("after a burst with webhooks dropped, duplicated and reordered, one reconciliation makes every channel exact", async () => {
+    devstore.dispatcher.chaos = { duplicate: 0.3, drop: 0.3, delayMs: [0, 40] };
+    const sales: [string, string, string | undefined][] = [
+      [LINKED, "7201", undefined],
+      [devstore.fixture.shop, devstore.fixture.items.tee.variantId, devstore.fixture.warehouse],
+      [LINKED, "7202", undefined],
+      [devstore.fixture.shop, devstore.fixture.items.cap.variantId, devstore.fixture.retail],
+      [LINKED, "7201", undefined],
+      [devstore.fixture.shop, devstore.fixture.items.tee.variantId, devstore.fixture.retail],
+      [LINKED, "7201", undefined],
+      [devstore.fixture.shop, devstore.fixture.items.mug.variantId, devstore.fixture.warehouse],
+    ];
+    let linkedOrders = 0;
+    for (const [shop, variantId, locationId] of sales) {
+      const response = await fetch(`${devstore.url}/_devstore/shops/${shop}/sales`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ lineItems: [{ variantId, quantity: 1 }], ...(locationId ? { locationId } : {}) }),
+      });
+      if (response.status === 201 && shop === LINKED) linkedOrders += 1;
+    }
+    await runWorkersUntilIdle();
+    devstore.dispatcher.chaos = { duplicate: 0, drop: 0, delayMs: [0, 0] };
+    const dropped = devstore.dispatcher.deliveries.filter((d) => d.outcome === "dropped").length;
+    expect(dropped, "chaos dropped some webhooks").toBeGreaterThan(0);
+
+    const deps = { db: db(), logger: quietLogger, adminFor: adminClientFor };
+    await reconcileShop(deps, LINKED, "merchant");
+    const run = await reconcileShop(deps, devstore.fixture.shop, "merchant");
+    expect(run).toMatchObject({ status: "done", itemsRead: 3 });
+    await runWorkersUntilIdle();
+
+    // Every linked-store sale was taken from the home store exactly once.
+    const applied = await db().reservation.findMany({ where: { shop: devstore.fixture.shop, status: "applied" } });
+    const taken = devstore.store.inventoryHistory(devstore.fixture.shop).filter((h) => h.referenceDocumentUri?.startsWith("gid://omnistock/Reservation/"));
+    expect(taken).toHaveLength(applied.length);
+    expect(new Set(taken.map((h) => h.referenceDocumentUri)).size).toBe(applied.length);
+    expect(applied.length).toBe(1 + linkedOrders); // the sale of the earlier test, and this burst's
+
+    // The linked store shows exactly what the rules give, from the home store's real stock.
+    const channel = await db().channel.findFirstOrThrow({ where: { shop: devstore.fixture.shop } });
+    for (const listing of await db().channelListing.findMany({ where: { channelId: channel.id } })) {
+      const desired = await desiredQuantity(db(), channel, listing);
+      expect(desired.quantity).toBe(homeTotal(listing.inventoryItemId!));
+      expect(truth(LINKED, listing.remoteListingId, "7100"), listing.remoteSku ?? "").toBe(desired.quantity);
+    }
+
+    // The home store's ledger adds up to its mirror, and the mirror to the dev store.
+    for (const level of await db().inventoryLevel.findMany({ where: { shop: devstore.fixture.shop } })) {
+      const sum = await db().inventoryLedgerEntry.aggregate({
+        where: { shop: level.shop, inventoryItemId: level.inventoryItemId, locationId: level.locationId, quantityName: "available" },
+        _sum: { delta: true },
+      });
+      expect(sum._sum.delta ?? 0).toBe(level.available);
+      expect(level.available).toBe(truth(level.shop, level.inventoryItemId, level.locationId));
+    }
   });
 });

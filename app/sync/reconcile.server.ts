@@ -1,0 +1,107 @@
+import { randomUUID } from "node:crypto";
+import type { Database } from "../db.server";
+import { importShop } from "../inventory/mirror.server";
+import type { Logger } from "../observability/logger.server";
+import type { AdminClient } from "../shopify/admin-client.server";
+import { ordersSince } from "./admin-operations";
+import { enqueuePushes } from "./push.server";
+import { applyChannelSale } from "./sales.server";
+
+// Reconciliation catches what webhooks missed: it re-reads every item of the shop (differences go to the
+// ledger with the run as their cause), looks for sales in linked stores whose orders/create never came, and
+// re-pushes every listing so channels that drifted are set right. Each run reports what it found.
+
+const readOrders = async (admin: AdminClient, since: string, after: string | null) =>
+  (await admin.run(ordersSince, { query: `created_at:>=${since}`, after })).data;
+
+export interface ReconcileDeps {
+  db: Database;
+  logger: Logger;
+  adminFor: (shop: string) => Promise<AdminClient | null>;
+}
+
+/** How far back a run looks for missed sales in linked stores (webhooks retry for 4 hours). */
+export const SALES_LOOKBACK_MS = 6 * 60 * 60 * 1000;
+
+export async function reconcileShop(deps: ReconcileDeps, shop: string, trigger: "schedule" | "merchant", now = new Date()) {
+  const run = await deps.db.reconciliationRun.create({ data: { id: randomUUID(), shop, trigger } });
+  const cause = `reconciliation ${run.id.slice(0, 8)}`;
+  try {
+    const admin = await deps.adminFor(shop);
+    if (!admin) throw new Error("No Admin API access: open Omnistock in the store to re-authorize it");
+
+    // 1. Sales in linked stores that we have not taken from this store yet.
+    let salesFound = 0;
+    const channels = await deps.db.channel.findMany({ where: { shop, kind: "shopify_store", status: "active" } });
+    for (const channel of channels) {
+      const remote = channel.remoteAccount ? await deps.adminFor(channel.remoteAccount) : null;
+      if (!remote) continue;
+      const since = new Date(now.getTime() - SALES_LOOKBACK_MS).toISOString();
+      let after: string | null = null;
+      do {
+        const data = await readOrders(remote, since, after);
+        for (const order of data.orders.nodes) {
+          if (order.cancelledAt) continue;
+          salesFound += await applyChannelSale(deps, channel.remoteAccount!, {
+            id: order.id.split("/").pop()!,
+            name: order.name,
+            lines: order.lineItems.nodes.flatMap((line) =>
+              line.variant ? [{ lineItemId: line.id.split("/").pop()!, variantId: line.variant.id.split("/").pop()!, quantity: line.quantity }] : [],
+            ),
+          });
+        }
+        after = data.orders.pageInfo.hasNextPage ? data.orders.pageInfo.endCursor : null;
+      } while (after);
+    }
+
+    // 2. Every item, re-read; progress is visible while it runs.
+    const progress = await importShop(deps.db, admin, cause, (p) => {
+      void deps.db.reconciliationRun.update({ where: { id: run.id }, data: { itemsRead: p.itemsRead, changes: p.changes } }).catch(() => {});
+    });
+
+    // 3. Every listing, pushed again: a channel that drifted is set right (unchanged ones cost nothing).
+    const items = await deps.db.channelListing.findMany({ where: { shop, inventoryItemId: { not: null } }, select: { inventoryItemId: true } });
+    const pushesQueued = await enqueuePushes(deps.db, shop, [...new Set(items.map((i) => i.inventoryItemId!))]);
+
+    const differences = await deps.db.inventoryLedgerEntry.findMany({
+      where: { shop, cause, quantityName: "available" },
+      orderBy: { id: "asc" },
+      take: 200,
+    });
+    const findings = differences
+      .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta))
+      .slice(0, 20)
+      .map((d) => ({ inventoryItemId: d.inventoryItemId, locationId: d.locationId, delta: d.delta, quantityAfter: d.quantityAfter }));
+    const finished = await deps.db.reconciliationRun.update({
+      where: { id: run.id },
+      data: {
+        status: "done",
+        itemsRead: progress.itemsRead,
+        changes: progress.changes,
+        salesFound,
+        pushesQueued,
+        findings: JSON.stringify(findings),
+        finishedAt: new Date(),
+      },
+    });
+    deps.logger.info("Reconciliation finished", { shop, itemsRead: progress.itemsRead, changes: progress.changes, salesFound });
+    return finished;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    deps.logger.error("Reconciliation failed; the next run will try again", { shop, error: message });
+    return deps.db.reconciliationRun.update({ where: { id: run.id }, data: { status: "failed", error: message, finishedAt: new Date() } });
+  }
+}
+
+/** Starts a scheduled run for the first installed shop whose last run is older than the interval. */
+export async function reconcileDueShop(deps: ReconcileDeps, intervalMs: number, now = new Date()): Promise<number> {
+  const shops = await deps.db.shop.findMany({ where: { uninstalledAt: null }, select: { shop: true } });
+  for (const { shop } of shops) {
+    const last = await deps.db.reconciliationRun.findFirst({ where: { shop }, orderBy: { startedAt: "desc" } });
+    if (last?.status === "running" && now.getTime() - last.startedAt.getTime() < intervalMs) continue;
+    if (last && now.getTime() - last.startedAt.getTime() < intervalMs) continue;
+    await reconcileShop(deps, shop, "schedule", now);
+    return 1;
+  }
+  return 0;
+}
