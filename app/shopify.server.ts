@@ -13,6 +13,8 @@ import { SecretBox } from "./security/secrets.server";
 import { logger } from "./observability/logger.server";
 import { createAdminClient } from "./shopify/admin-client.server";
 import { routeAdminRequestsTo } from "./shopify/admin-origin.server";
+import { adminClientFor } from "./shopify/admin-session.server";
+import { reconcileShop } from "./sync/reconcile.server";
 import { recordInstall, refreshShopDetails } from "./shops/installation.server";
 import { ACCESS_SCOPES } from "./shopify/scopes";
 
@@ -46,6 +48,8 @@ const shopify = shopifyApp({
         origin: settings.SHOPIFY_ADMIN_API_ORIGIN,
       });
       await refreshShopDetails(db(), admin, logger);
+      // Read the catalog in the background: the merchant does not wait for it, and its run shows progress.
+      void reconcileShop({ db: db(), logger, adminFor: adminClientFor }, session.shop, "install");
     },
   },
   logger: { level: settings.LOG_LEVEL === "debug" ? LogSeverity.Debug : LogSeverity.Warning },

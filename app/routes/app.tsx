@@ -29,6 +29,8 @@ export default function AdminLayout() {
         <Link to="/app" rel="home">
           Overview
         </Link>
+        <Link to="/app/channels">Channels</Link>
+        <Link to="/app/sync">Sync activity</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

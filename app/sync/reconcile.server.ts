@@ -4,6 +4,7 @@ import { importShop } from "../inventory/mirror.server";
 import type { Logger } from "../observability/logger.server";
 import type { AdminClient } from "../shopify/admin-client.server";
 import { ordersSince } from "./admin-operations";
+import { syncShopifyStoreListings } from "../channels/listings.server";
 import { enqueuePushes } from "./push.server";
 import { applyChannelSale } from "./sales.server";
 
@@ -23,7 +24,7 @@ export interface ReconcileDeps {
 /** How far back a run looks for missed sales in linked stores (webhooks retry for 4 hours). */
 export const SALES_LOOKBACK_MS = 6 * 60 * 60 * 1000;
 
-export async function reconcileShop(deps: ReconcileDeps, shop: string, trigger: "schedule" | "merchant", now = new Date()) {
+export async function reconcileShop(deps: ReconcileDeps, shop: string, trigger: "install" | "schedule" | "merchant", now = new Date()) {
   const run = await deps.db.reconciliationRun.create({ data: { id: randomUUID(), shop, trigger } });
   const cause = `reconciliation ${run.id.slice(0, 8)}`;
   try {
@@ -36,7 +37,8 @@ export async function reconcileShop(deps: ReconcileDeps, shop: string, trigger: 
     for (const channel of channels) {
       const remote = channel.remoteAccount ? await deps.adminFor(channel.remoteAccount) : null;
       if (!remote) continue;
-      const since = new Date(now.getTime() - SALES_LOOKBACK_MS).toISOString();
+      // Orders from before the stores were linked were never this store's to fulfil.
+      const since = new Date(Math.max(now.getTime() - SALES_LOOKBACK_MS, channel.createdAt.getTime())).toISOString();
       let after: string | null = null;
       do {
         const data = await readOrders(remote, since, after);
@@ -59,7 +61,12 @@ export async function reconcileShop(deps: ReconcileDeps, shop: string, trigger: 
       void deps.db.reconciliationRun.update({ where: { id: run.id }, data: { itemsRead: p.itemsRead, changes: p.changes } }).catch(() => {});
     });
 
-    // 3. Every listing, pushed again: a channel that drifted is set right (unchanged ones cost nothing).
+    // 3. Listings matched again (items may have been added, or a link happened while the catalog was read),
+    //    then every listing pushed again: a channel that drifted is set right (unchanged ones cost nothing).
+    const involved = await deps.db.channel.findMany({
+      where: { kind: "shopify_store", status: "active", OR: [{ shop }, { remoteAccount: shop }] },
+    });
+    for (const channel of involved) await syncShopifyStoreListings(deps.db, channel);
     const items = await deps.db.channelListing.findMany({ where: { shop, inventoryItemId: { not: null } }, select: { inventoryItemId: true } });
     const pushesQueued = await enqueuePushes(deps.db, shop, [...new Set(items.map((i) => i.inventoryItemId!))]);
 

@@ -77,4 +77,53 @@ describe("npm run demo", () => {
     await page.locator("#variant-select").waitFor();
     await page.screenshot({ path: screenshotPath("demo-product"), fullPage: true });
   });
+
+  it("links the connected store to the home store from the admin, and pushes reach it", async () => {
+    const summary = JSON.parse(readFileSync(path.join(dir, "demo.json"), "utf8")) as { devStore: string; admin: Record<string, string> };
+    const page = await browser.newPage({ userAgent: USER_AGENT, viewport: { width: 1280, height: 900 } });
+
+    await page.goto(`${summary.admin["omnistock-demo.myshopify.com"]}?path=/app/channels`);
+    const home = page.frameLocator("iframe#app");
+    await home.getByRole("button", { name: "Create a connection code" }).click();
+    const banner = await home.getByText(/^Connection code: /).textContent({ timeout: 30_000 });
+    const code = banner!.replace("Connection code: ", "").trim();
+    expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+
+    await page.goto(`${summary.admin["nordlicht-living.myshopify.com"]}?path=/app/channels`);
+    const linked = page.frameLocator("iframe#app");
+    await linked.getByLabel("Connection code").fill(code);
+    await linked.getByRole("button", { name: "Link" }).click();
+    await linked.getByText(/^Linked\. \d+ items matched/).waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: screenshotPath("demo-linked"), fullPage: true });
+
+    // Items still being read when the stores were linked are matched when that reading finishes.
+    await expect
+      .poll(async () => {
+        await page.goto(`${summary.admin["omnistock-demo.myshopify.com"]}?path=/app/channels`);
+        const matched = await home.getByText(/ of \d+ listings matched$/).textContent({ timeout: 30_000 });
+        return Number(/^(\d+) of/.exec(matched!)![1]);
+      }, { timeout: 60_000, interval: 2000 })
+      .toBeGreaterThan(100);
+
+    // The app's workers push what the home store can sell into the connected store.
+    await expect
+      .poll(async () => {
+        const history = (await (await fetch(`${summary.devStore}/_devstore/shops/nordlicht-living.myshopify.com/inventory-history`)).json()) as { actor: string }[];
+        return history.filter((h) => h.actor !== "shopify").length;
+      }, { timeout: 60_000 })
+      .toBeGreaterThan(50);
+
+    await page.goto(`${summary.admin["omnistock-demo.myshopify.com"]}?path=/app/sync`);
+    await home.getByRole("button", { name: "Reconcile now" }).click();
+    await expect
+      .poll(async () => {
+        await page.goto(`${summary.admin["omnistock-demo.myshopify.com"]}?path=/app/sync`);
+        return home.getByText(/^Last run \(you asked\)/).count();
+      }, { timeout: 60_000, interval: 2000 })
+      .toBe(1);
+    // Nothing had drifted: the mirror, the pushes and the stores agree.
+    const report = await home.getByText(/^Last run \(you asked\)/).textContent();
+    expect(report).toMatch(/items read, 0 differences repaired, 0 missed sales applied/);
+    await page.screenshot({ path: screenshotPath("demo-sync-activity"), fullPage: true });
+  }, 240_000);
 });
