@@ -9,6 +9,24 @@ const changes = z.object({
   changes: z.array(z.object({ name: z.string(), delta: z.number().int(), quantityAfterChange: z.number().int().nullable() })),
 });
 
+/** What both writes answer: the available quantities after the change, or why Shopify refused. */
+const ADJUSTMENT_FIELDS = /* GraphQL */ `
+  inventoryAdjustmentGroup {
+    changes(quantityNames: ["available"]) {
+      name
+      delta
+      quantityAfterChange
+    }
+  }
+  userErrors {
+    field
+    message
+    code
+  }
+`;
+const adjustmentResult = z.object({ inventoryAdjustmentGroup: changes.nullable(), userErrors });
+type AdjustmentResult = z.infer<typeof adjustmentResult>;
+
 export interface QuantityInput {
   inventoryItemId: string;
   locationId: string;
@@ -19,27 +37,16 @@ export interface QuantityInput {
 /** Absolute writes with compare-and-swap: pushes of what a channel may sell. */
 export const setQuantities = adminOperation<
   { key: string; input: { name: "available"; reason: string; referenceDocumentUri: string; quantities: QuantityInput[] } },
-  { inventorySetQuantities: { inventoryAdjustmentGroup: z.infer<typeof changes> | null; userErrors: z.infer<typeof userErrors> } }
+  { inventorySetQuantities: AdjustmentResult }
 >(
   /* GraphQL */ `
     mutation SetQuantities($input: InventorySetQuantitiesInput!, $key: String!) {
       inventorySetQuantities(input: $input) @idempotent(key: $key) {
-        inventoryAdjustmentGroup {
-          changes(quantityNames: ["available"]) {
-            name
-            delta
-            quantityAfterChange
-          }
-        }
-        userErrors {
-          field
-          message
-          code
-        }
+        ${ADJUSTMENT_FIELDS}
       }
     }
   `,
-  z.object({ inventorySetQuantities: z.object({ inventoryAdjustmentGroup: changes.nullable(), userErrors }) }),
+  z.object({ inventorySetQuantities: adjustmentResult }),
 );
 
 export interface ChangeInput {
@@ -52,27 +59,16 @@ export interface ChangeInput {
 /** Relative writes: a sale on another channel takes units from the home store. */
 export const adjustQuantities = adminOperation<
   { key: string; input: { name: "available"; reason: string; referenceDocumentUri: string; changes: ChangeInput[] } },
-  { inventoryAdjustQuantities: { inventoryAdjustmentGroup: z.infer<typeof changes> | null; userErrors: z.infer<typeof userErrors> } }
+  { inventoryAdjustQuantities: AdjustmentResult }
 >(
   /* GraphQL */ `
     mutation AdjustQuantities($input: InventoryAdjustQuantitiesInput!, $key: String!) {
       inventoryAdjustQuantities(input: $input) @idempotent(key: $key) {
-        inventoryAdjustmentGroup {
-          changes(quantityNames: ["available"]) {
-            name
-            delta
-            quantityAfterChange
-          }
-        }
-        userErrors {
-          field
-          message
-          code
-        }
+        ${ADJUSTMENT_FIELDS}
       }
     }
   `,
-  z.object({ inventoryAdjustQuantities: z.object({ inventoryAdjustmentGroup: changes.nullable(), userErrors }) }),
+  z.object({ inventoryAdjustQuantities: adjustmentResult }),
 );
 
 const orderSchema = z.object({

@@ -13,21 +13,11 @@ import {
   parseMappingCsv,
   toMappingCsv,
 } from "../../app/inventory/sku";
+import { createRandom } from "../../devstore/seed/random";
 
-// A small seeded PRNG (mulberry32) so property tests are reproducible: a failure prints its seed and case.
-function prng(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  const pick = <T,>(items: readonly T[]): T => items[int(0, items.length - 1)] as T;
-  return { next, int, pick, chance: (p: number) => next() < p };
-}
+// A seeded PRNG (mulberry32, shared with the dev store's seed data) so property tests are reproducible:
+// a failure prints its seed and case.
+const prng = createRandom;
 type Random = ReturnType<typeof prng>;
 
 /** Runs a property over many random cases and asserts once, listing the first failing cases with their inputs. */
