@@ -190,8 +190,20 @@ async function pushChannel(deps: PushDeps, channelId: string, jobs: PushJob[]): 
       continue;
     }
     if (errors.length > 0) {
-      const message = errors.map((e) => e.message).join("; ");
-      for (const write of writes) outcomes.push({ job: write.job, status: "failed", error: `${channel.name} refused the quantity: ${message}` });
+      // Shopify refuses the whole batch; the items it names failed, the others go again without them.
+      const refused = new Map<number, string>();
+      for (const error of errors) {
+        const index = error.field?.[0] === "input" && error.field[1] === "quantities" ? Number(error.field[2]) : NaN;
+        if (Number.isInteger(index)) refused.set(index, error.message);
+      }
+      writes.forEach((write, index) => {
+        const reason = refused.get(index) ?? (refused.size === 0 ? errors.map((e) => e.message).join("; ") : undefined);
+        if (reason !== undefined) {
+          outcomes.push({ job: write.job, status: "failed", error: `${channel.name} refused ${write.listing.remoteSku ?? write.listing.remoteListingId}: ${reason}` });
+        } else {
+          pending.push(write.job);
+        }
+      });
       continue;
     }
     const pushedAt = new Date();

@@ -221,3 +221,36 @@ describe("webhook chaos and reconciliation", () => {
     }
   });
 });
+
+describe("a listing the channel cannot stock", () => {
+  it("fails alone, with the reason, while the rest of its batch goes through", async () => {
+    // The linked store lists the cap, but not at the location Omnistock writes to.
+    const now = new Date().toISOString();
+    devstore.store.addProduct(
+      LINKED,
+      { id: "7003", title: "cap", handle: "cap", productType: "Test", vendor: "Linked", descriptionHtml: "", tags: [], status: "ACTIVE", options: ["Title"], imageUrl: null, createdAt: now, updatedAt: now },
+      [{ id: "7203", productId: "7003", title: "Default Title", sku: "CAP-NVY", barcode: null, price: "20.00", compareAtPrice: null, selectedOptions: ["Default Title"], inventoryPolicy: "DENY", inventoryItemId: "7303", position: 1, createdAt: now, updatedAt: now }],
+      [{ id: "7303", variantId: "7203", sku: "CAP-NVY", tracked: true, requiresShipping: true, unitCost: null, createdAt: now, updatedAt: now }],
+    );
+    await importShop(db(), (await adminClientFor(LINKED))!, "new product");
+    const channel = await db().channel.findFirstOrThrow({ where: { shop: devstore.fixture.shop } });
+    await syncShopifyStoreListings(db(), channel);
+
+    // The tee changes at home (its webhook lost); both items are pushed in one batch.
+    const { tee, cap } = devstore.fixture.items;
+    devstore.dispatcher.chaos = { duplicate: 0, drop: 1, delayMs: [0, 0] };
+    devstore.store.changeQuantity(devstore.fixture.shop, { inventoryItemId: tee.inventoryItemId, locationId: devstore.fixture.warehouse, name: "available", delta: 3, reason: "received" });
+    devstore.dispatcher.chaos = { duplicate: 0, drop: 0, delayMs: [0, 0] };
+    const { refreshItems } = await import("../../app/inventory/mirror.server");
+    await refreshItems(db(), (await adminClientFor(devstore.fixture.shop))!, [tee.inventoryItemId], "test");
+    const { enqueuePushes } = await import("../../app/sync/push.server");
+    await enqueuePushes(db(), devstore.fixture.shop, [tee.inventoryItemId, cap.inventoryItemId]);
+    expect(await processPushJobs({ db: db(), kind: databaseKind(), logger: quietLogger, adminFor: adminClientFor })).toBe(2);
+
+    expect(truth(LINKED, linkedItems.tee, "7100")).toBe(homeTotal(tee.inventoryItemId));
+    const capListing = await db().channelListing.findUniqueOrThrow({ where: { channelId_remoteListingId: { channelId: channel.id, remoteListingId: "7303" } } });
+    const job = await db().pushJob.findUniqueOrThrow({ where: { listingId: capListing.id } });
+    expect(job.status).toBe("failed");
+    expect(job.lastError).toMatch(/linked.myshopify.com refused CAP-NVY: The inventory item is not stocked at the location/);
+  });
+});
