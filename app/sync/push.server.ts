@@ -7,6 +7,7 @@ import { claimDueRows } from "../jobs/claim.server";
 import type { Logger } from "../observability/logger.server";
 import type { AdminClient } from "../shopify/admin-client.server";
 import { MAX_DELIVERY_ATTEMPTS, retryDelayMs } from "../webhooks/delivery-status";
+import { adapterFor, type ChannelAdapter } from "../channels/adapters";
 import { setQuantities, type QuantityInput } from "./admin-operations";
 import { derivedKey } from "./keys";
 
@@ -133,7 +134,9 @@ async function pushChannel(deps: PushDeps, channelId: string, jobs: PushJob[]): 
   const channel = await deps.db.channel.findUnique({ where: { id: channelId } });
   if (!channel || channel.status !== "active") return jobs.map((job) => ({ job, status: "done" }));
   if (channel.kind !== "shopify_store") {
-    return jobs.map((job) => ({ job, status: "failed", error: `Channel kind ${channel.kind} has no adapter yet` }));
+    const adapter = adapterFor(channel.kind);
+    if (!adapter) return jobs.map((job) => ({ job, status: "failed", error: `${channel.name}: no adapter for ${channel.kind} channels is installed` }));
+    return pushThroughAdapter(deps, channel, adapter, jobs);
   }
   if (!channel.remoteAccount || !channel.remoteLocationId) {
     return jobs.map((job) => ({ job, status: "failed", error: `${channel.name}: choose the location Omnistock writes to in that store` }));
@@ -220,6 +223,61 @@ async function pushChannel(deps: PushDeps, channelId: string, jobs: PushJob[]): 
       });
       await deps.db.channelListing.update({ where: { id: write.listing.id }, data: { lastPushed: write.input.quantity, lastPushedAt: pushedAt } });
       outcomes.push({ job: write.job, status: "done" });
+    }
+  }
+  for (const job of pending) outcomes.push({ job, status: "retry", error: `${channel.name} kept changing while we pushed; will try again` });
+  return outcomes;
+}
+
+/**
+ * Marketplaces through their adapter: the quantity we last set is what we expect the channel to show; a
+ * channel that changed it (a sale we have not heard of yet) answers stale, and we read it before trying again.
+ */
+async function pushThroughAdapter(deps: PushDeps, channel: Channel, adapter: ChannelAdapter, jobs: PushJob[]): Promise<Outcome[]> {
+  const account = { id: channel.id, remoteAccount: channel.remoteAccount, credentials: null };
+  const outcomes: Outcome[] = [];
+  let pending = jobs;
+  for (let attempt = 0; pending.length > 0 && attempt < 3; attempt += 1) {
+    const listings = new Map((await deps.db.channelListing.findMany({ where: { id: { in: pending.map((j) => j.listingId) } } })).map((l) => [l.id, l]));
+    const writes: { job: PushJob; listing: ChannelListing; quantity: number }[] = [];
+    for (const job of pending) {
+      const listing = listings.get(job.listingId);
+      if (!listing?.inventoryItemId) {
+        outcomes.push({ job, status: "done" });
+        continue;
+      }
+      const desired = await desiredQuantity(deps.db, channel, listing);
+      if (listing.lastPushed === desired.quantity) outcomes.push({ job, status: "done" });
+      else writes.push({ job, listing, quantity: desired.quantity });
+    }
+    pending = [];
+    if (writes.length === 0) break;
+    const results = await adapter.setQuantities(
+      account,
+      writes.map((w) => ({ remoteListingId: w.listing.remoteListingId, quantity: w.quantity, expected: w.listing.lastPushed })),
+    );
+    let stale = false;
+    for (const [index, write] of writes.entries()) {
+      const result = results[index];
+      if (result?.ok) {
+        await deps.db.channelListing.update({ where: { id: write.listing.id }, data: { lastPushed: result.quantity, lastPushedAt: new Date() } });
+        outcomes.push({ job: write.job, status: "done" });
+      } else if (result?.stale) {
+        stale = true;
+        pending.push(write.job);
+      } else {
+        outcomes.push({ job: write.job, status: "failed", error: `${channel.name} refused ${write.listing.remoteSku ?? write.listing.remoteListingId}: ${result?.error ?? "no answer"}` });
+      }
+    }
+    if (stale) {
+      // Learn what the channel shows now, then work the numbers out again.
+      const shown = new Map((await adapter.listListings(account)).map((l) => [l.remoteListingId, l.quantity]));
+      for (const job of pending) {
+        const listing = listings.get(job.listingId)!;
+        if (shown.has(listing.remoteListingId)) {
+          await deps.db.channelListing.update({ where: { id: listing.id }, data: { lastPushed: shown.get(listing.remoteListingId)! } });
+        }
+      }
     }
   }
   for (const job of pending) outcomes.push({ job, status: "retry", error: `${channel.name} kept changing while we pushed; will try again` });
