@@ -1,5 +1,6 @@
 import type { Database } from "../db.server";
 import type { ChannelRule } from "../inventory/allocation";
+import { requeueChannel } from "../sync/push.server";
 
 // Reading and changing a shop's channels for the admin. Every query is scoped to the shop.
 
@@ -25,12 +26,16 @@ export async function listChannels(db: Database, shop: string) {
   });
 }
 
-/** Stores a channel's rule (already validated); returns false when the channel is not this shop's. */
+/**
+ * Stores a channel's rule (already validated) and queues pushes so the channel shows the new quantities.
+ * Returns false when the channel is not this shop's.
+ */
 export async function updateChannelRule(db: Database, shop: string, channelId: string, rule: ChannelRule): Promise<boolean> {
   const { count } = await db.channel.updateMany({
     where: { id: channelId, shop },
     data: { reserve: rule.reserve, percentage: rule.percentage, minQuantity: rule.min, maxQuantity: rule.max, zeroOutAt: rule.zeroOutAt },
   });
+  if (count === 1) await requeueChannel(db, shop, channelId);
   return count === 1;
 }
 

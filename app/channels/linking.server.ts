@@ -1,5 +1,9 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Database } from "../db.server";
+import { importShop } from "../inventory/mirror.server";
+import type { AdminClient } from "../shopify/admin-client.server";
+import { requeueChannel } from "../sync/push.server";
+import { syncShopifyStoreListings } from "./listings.server";
 
 // Linking another Shopify store that runs Omnistock: the home store shows a one-time code, the other store
 // enters it. Only a hash of the code is kept, and it expires.
@@ -47,4 +51,20 @@ export async function linkStore(db: Database, code: string, linkedShop: string, 
       update: { status: "active", remoteLocationId: location?.locationId ?? null },
     });
   });
+}
+
+/**
+ * Links the store, reads whichever catalog is not mirrored yet (matching compares both), matches the
+ * listings and queues the first pushes.
+ */
+export async function linkAndMatch(db: Database, code: string, linkedShop: string, adminFor: (shop: string) => Promise<AdminClient | null>) {
+  const channel = await linkStore(db, code, linkedShop);
+  for (const shop of [channel.shop, linkedShop]) {
+    if ((await db.inventoryItem.count({ where: { shop } })) > 0) continue;
+    const admin = await adminFor(shop);
+    if (admin) await importShop(db, admin, "linking");
+  }
+  const matching = await syncShopifyStoreListings(db, channel);
+  await requeueChannel(db, channel.shop, channel.id);
+  return { channel, ...matching };
 }

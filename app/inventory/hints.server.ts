@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Database } from "../db.server";
 import type { Logger } from "../observability/logger.server";
 import type { AdminClient } from "../shopify/admin-client.server";
-import type { TopicHandler } from "../webhooks/handlers.server";
+import { defineHandler, type TopicHandler } from "../webhooks/topic-handler";
 import { applyChannelSale } from "../sync/sales.server";
 import { enqueuePushes } from "../sync/push.server";
 import { refreshItems } from "./mirror.server";
@@ -50,23 +50,23 @@ async function itemsOfVariants(db: Database, shop: string, variantIds: string[])
   return items.map((item) => item.inventoryItemId);
 }
 
-const levelHandler: TopicHandler<typeof levelHint> = {
+const levelHandler = defineHandler({
   schema: levelHint,
   async handle(payload, ctx) {
     await queueRefresh(ctx.db, ctx.shop, [levelGid.exec(payload.admin_graphql_api_id)![1]!], `webhook ${ctx.topic}`);
     return "done";
   },
-};
+});
 
-const itemHandler: TopicHandler<typeof itemHint> = {
+const itemHandler = defineHandler({
   schema: itemHint,
   async handle(payload, ctx) {
     await queueRefresh(ctx.db, ctx.shop, [itemGid.exec(payload.admin_graphql_api_id)![1]!], `webhook ${ctx.topic}`);
     return "done";
   },
-};
+});
 
-const orderHandler: TopicHandler<typeof orderHint> = {
+const orderHandler = defineHandler({
   schema: orderHint,
   async handle(payload, ctx) {
     const variants = payload.line_items.flatMap((line) => (line.variant_id ? [String(line.variant_id)] : []));
@@ -88,20 +88,20 @@ const orderHandler: TopicHandler<typeof orderHint> = {
     await queueRefresh(ctx.db, ctx.shop, items, `webhook ${ctx.topic}`);
     return "done";
   },
-};
+});
 
 export const INVENTORY_HINT_HANDLERS: Record<string, TopicHandler> = {
-  "inventory_levels/update": levelHandler as unknown as TopicHandler,
-  "inventory_levels/connect": levelHandler as unknown as TopicHandler,
-  "inventory_levels/disconnect": levelHandler as unknown as TopicHandler,
-  "inventory_items/create": itemHandler as unknown as TopicHandler,
-  "inventory_items/update": itemHandler as unknown as TopicHandler,
-  "inventory_items/delete": itemHandler as unknown as TopicHandler,
-  "orders/create": orderHandler as unknown as TopicHandler,
-  "orders/updated": orderHandler as unknown as TopicHandler,
-  "orders/cancelled": orderHandler as unknown as TopicHandler,
-  "orders/fulfilled": orderHandler as unknown as TopicHandler,
-  "orders/partially_fulfilled": orderHandler as unknown as TopicHandler,
+  "inventory_levels/update": levelHandler,
+  "inventory_levels/connect": levelHandler,
+  "inventory_levels/disconnect": levelHandler,
+  "inventory_items/create": itemHandler,
+  "inventory_items/update": itemHandler,
+  "inventory_items/delete": itemHandler,
+  "orders/create": orderHandler,
+  "orders/updated": orderHandler,
+  "orders/cancelled": orderHandler,
+  "orders/fulfilled": orderHandler,
+  "orders/partially_fulfilled": orderHandler,
 };
 
 export interface RefreshDeps {

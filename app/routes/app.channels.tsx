@@ -4,14 +4,12 @@ import { Banner, BlockStack, Button, Card, FormLayout, InlineGrid, InlineStack, 
 import { useState } from "react";
 import { z } from "zod";
 import { channelOf, listChannels, updateChannelRule } from "~/channels/channels.server";
-import { createConnectionCode, LinkError, linkStore } from "~/channels/linking.server";
+import { createConnectionCode, LinkError, linkAndMatch } from "~/channels/linking.server";
 import { syncShopifyStoreListings } from "~/channels/listings.server";
 import { db } from "~/db.server";
 import { channelRuleSchema } from "~/inventory/allocation";
-import { importShop } from "~/inventory/mirror.server";
 import { authenticate } from "~/shopify.server";
 import { adminClientFor } from "~/shopify/admin-session.server";
-import { enqueuePushes } from "~/sync/push.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -47,15 +45,7 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<ActionRes
     }
     case "link": {
       try {
-        const channel = await linkStore(db(), input.code, session.shop);
-        // Matching compares both catalogs: read whichever is not mirrored yet.
-        for (const shop of [channel.shop, session.shop]) {
-          if ((await db().inventoryItem.count({ where: { shop } })) > 0) continue;
-          const admin = await adminClientFor(shop);
-          if (admin) await importShop(db(), admin, "linking");
-        }
-        const result = await syncShopifyStoreListings(db(), channel);
-        await enqueuePushes(db(), channel.shop, (await db().channelListing.findMany({ where: { channelId: channel.id, inventoryItemId: { not: null } } })).map((l) => l.inventoryItemId!));
+        const result = await linkAndMatch(db(), input.code, session.shop, adminClientFor);
         return { ok: true, message: `Linked. ${result.matched} items matched by SKU; ${result.conflicts} need your decision on the SKU mapping page.` };
       } catch (error) {
         if (error instanceof LinkError) return { ok: false, message: error.message };
@@ -76,8 +66,6 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<ActionRes
       if (!(await updateChannelRule(db(), session.shop, input.channelId, rule.data))) {
         return { ok: false, message: "That channel does not belong to this store" };
       }
-      const listings = await db().channelListing.findMany({ where: { channelId: input.channelId, inventoryItemId: { not: null } } });
-      await enqueuePushes(db(), session.shop, listings.map((l) => l.inventoryItemId!));
       return { ok: true, message: "Saved. The channel's quantities are being updated." };
     }
   }

@@ -59,7 +59,7 @@ export function verifyProxyRequest(params: URLSearchParams, secret: string, nowM
   };
 }
 
-/** Signs a proxy query the way Shopify does (used by the dev store and by tests). */
+/** Signs a proxy query the way Shopify does (tests build signed requests with it). */
 export function signProxyParams(params: URLSearchParams, secret: string): URLSearchParams {
   const signed = new URLSearchParams(params);
   signed.delete("signature");

@@ -53,6 +53,12 @@ export async function enqueuePushes(db: Database, shop: string, inventoryItemIds
   return listings.length;
 }
 
+/** Queues a push for every matched listing of a channel (its rules changed, or it was just linked). */
+export async function requeueChannel(db: Database, shop: string, channelId: string): Promise<number> {
+  const listings = await db.channelListing.findMany({ where: { shop, channelId, inventoryItemId: { not: null } }, select: { inventoryItemId: true } });
+  return enqueuePushes(db, shop, [...new Set(listings.map((l) => l.inventoryItemId!))]);
+}
+
 function ruleOf(channel: Channel): ChannelRule {
   return {
     reserve: channel.reserve,

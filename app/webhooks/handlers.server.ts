@@ -1,10 +1,8 @@
 import type { z } from "zod";
 import { findCustomerData, redactCustomerData } from "../compliance/customer-data.server";
 import { eraseShopData } from "../compliance/shop-data.server";
-import type { Database } from "../db.server";
 import { INVENTORY_HINT_HANDLERS } from "../inventory/hints.server";
-import type { Logger } from "../observability/logger.server";
-import type { AdminClient } from "../shopify/admin-client.server";
+import { defineHandler, type DeliveryContext, type TopicHandler } from "./topic-handler";
 import {
   appScopesUpdatePayload,
   appUninstalledPayload,
@@ -13,34 +11,6 @@ import {
   genericPayload,
   shopRedactPayload,
 } from "./payloads";
-
-export interface DeliveryContext {
-  db: Database;
-  logger: Logger;
-  /** Admin API access for a shop's background work (null when the shop has no session). */
-  adminFor?: (shop: string) => Promise<AdminClient | null>;
-  shop: string;
-  topic: string;
-  webhookId: string;
-  triggeredAt: Date | null;
-}
-
-/** "done" when the delivery was acted on, "skipped" when there was nothing to do. */
-export type HandlerOutcome = "done" | "skipped";
-
-export interface TopicHandler<Schema extends z.ZodType = z.ZodType> {
-  /** Validates the body at intake (a bad body gets 400 and is not stored) and again before handling. */
-  schema: Schema;
-  /** Compliance topics must run even after the shop uninstalled the app. */
-  runsWhenUninstalled?: boolean;
-  /** The signed body names its shop; it must match X-Shopify-Shop-Domain, which is not signed. */
-  bodyShop?: (payload: z.infer<Schema>) => string;
-  handle(payload: z.infer<Schema>, ctx: DeliveryContext): Promise<HandlerOutcome>;
-}
-
-function defineHandler<Schema extends z.ZodType>(handler: TopicHandler<Schema>): TopicHandler {
-  return handler as unknown as TopicHandler;
-}
 
 async function recordCompliance(ctx: DeliveryContext, customerId: string | null, summary: unknown) {
   await ctx.db.complianceRequest.upsert({
@@ -145,3 +115,5 @@ export function handlerFor(topic: string): TopicHandler {
 export function registerTopicHandler<Schema extends z.ZodType>(topic: string, handler: TopicHandler<Schema>) {
   HANDLERS[topic] = defineHandler(handler);
 }
+
+export { defineHandler, type DeliveryContext, type HandlerOutcome, type TopicHandler } from "./topic-handler";
