@@ -255,6 +255,9 @@ export interface ShopState {
   fulfillments: Map<string, Fulfillment>;
   refunds: Map<string, Refund>;
   returns: Map<string, Return>;
+  /** The installed app's app-data metafields (AppInstallation owner): "namespace.key" -> value. Liquid reads
+   * them as `app.metafields.namespace.key`. */
+  appMetafields: Map<string, { type: string; value: string }>;
 }
 
 export const levelKey = (inventoryItemId: string, locationId: string) => `${inventoryItemId}:${locationId}`;

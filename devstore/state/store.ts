@@ -131,6 +131,7 @@ export class DevStore extends EventEmitter<{ event: [StoreEvent] }> {
       fulfillments: new Map(),
       refunds: new Map(),
       returns: new Map(),
+      appMetafields: new Map(),
     };
     this.shops.set(init.domain, shop);
     this.history.set(init.domain, []);
@@ -142,6 +143,20 @@ export class DevStore extends EventEmitter<{ event: [StoreEvent] }> {
     const shop = this.shops.get(domain);
     if (!shop) throw new StoreError(`No shop ${domain} in the dev store`, "NOT_FOUND");
     return shop;
+  }
+
+  /** App-data metafields grouped for Liquid: namespace -> key -> value. */
+  appMetafields(domain: string): Record<string, Record<string, string>> {
+    const grouped: Record<string, Record<string, string>> = {};
+    for (const [name, metafield] of this.shop(domain).appMetafields) {
+      const [namespace, key] = name.split(".") as [string, string];
+      (grouped[namespace] ??= {})[key] = metafield.value;
+    }
+    return grouped;
+  }
+
+  setAppMetafield(domain: string, namespace: string, key: string, type: string, value: string) {
+    this.shop(domain).appMetafields.set(`${namespace}.${key}`, { type, value });
   }
 
   // ---------------------------------------------------------------- catalog
