@@ -7,6 +7,9 @@ import type { ChannelAdapter } from "./adapters";
 // What a linked store sells, matched to the home store's items by SKU, barcode or pack. Conflicts are kept
 // on the listing for the merchant to settle; a listing in conflict is not synced (we never guess).
 
+/** Mappings the merchant made: re-reading a channel's listings keeps them. */
+export const MANUAL_MATCHES = ["manual", "bundle"];
+
 function conflictMessages(conflicts: Conflict[]): Map<string, string> {
   const byListing = new Map<string, string>();
   for (const conflict of conflicts) {
@@ -35,7 +38,18 @@ async function storeListings(db: Database, channel: Channel, listed: Listed[]): 
   );
   const matches = new Map(result.matches.map((match) => [match.listingId, match]));
   const conflicts = conflictMessages(result.conflicts);
+  // The merchant's own mappings (by hand, by CSV, bundles) outrank automatic matching.
+  const manual = new Set(
+    (await db.channelListing.findMany({ where: { channelId: channel.id, matchedVia: { in: MANUAL_MATCHES } }, select: { remoteListingId: true } })).map((l) => l.remoteListingId),
+  );
   for (const item of listed) {
+    if (manual.has(item.listingId)) {
+      await db.channelListing.update({
+        where: { channelId_remoteListingId: { channelId: channel.id, remoteListingId: item.listingId } },
+        data: { remoteSku: item.sku, ...(item.quantity !== undefined ? { lastPushed: item.quantity } : {}) },
+      });
+      continue;
+    }
     const match = matches.get(item.listingId);
     const fields = {
       remoteSku: item.sku,
@@ -51,7 +65,8 @@ async function storeListings(db: Database, channel: Channel, listed: Listed[]): 
       update: fields,
     });
   }
-  return { matched: matches.size, conflicts: listed.length - matches.size };
+  const kept = listed.filter((item) => manual.has(item.listingId) || matches.has(item.listingId)).length;
+  return { matched: kept, conflicts: listed.length - kept };
 }
 
 /** Matches a linked store's items (from the mirror) to the home store's and stores the listings. */

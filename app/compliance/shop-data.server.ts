@@ -22,6 +22,8 @@ export const SHOP_DATA_ERASERS: Record<string, (tx: Tx, shop: string) => Promise
   PushJob: (tx, shop) => tx.pushJob.deleteMany({ where: { shop } }),
   Reservation: (tx, shop) => tx.reservation.deleteMany({ where: { shop } }),
   ReconciliationRun: (tx, shop) => tx.reconciliationRun.deleteMany({ where: { shop } }),
+  ListingComponent: (tx, shop) => tx.listingComponent.deleteMany({ where: { shop } }),
+  ChannelRuleOverride: (tx, shop) => tx.channelRuleOverride.deleteMany({ where: { shop } }),
 };
 
 export const SHOP_DATA_KEPT = new Set(["ComplianceRequest"]);

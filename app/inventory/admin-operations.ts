@@ -121,6 +121,9 @@ const locationSchema = z.object({
   isActive: z.boolean(),
   fulfillsOnlineOrders: z.boolean(),
   address: z.object({
+    address1: z.string().nullable(),
+    zip: z.string().nullable(),
+    country: z.string().nullable(),
     city: z.string().nullable(),
     countryCode: z.string().nullable(),
     latitude: z.number().nullable(),
@@ -141,6 +144,9 @@ export const locationsPage = adminOperation<{ after?: string | null }, { locatio
           isActive
           fulfillsOnlineOrders
           address {
+            address1
+            zip
+            country
             city
             countryCode
             latitude
@@ -162,5 +168,48 @@ export const locationsPage = adminOperation<{ after?: string | null }, { locatio
       nodes: z.array(locationSchema),
       pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
     }),
+  }),
+);
+
+const moveUserErrors = z.array(z.object({ field: z.array(z.string()).nullable(), message: z.string(), code: z.string().nullable() }));
+
+export interface MoveTerminal {
+  locationId: string;
+  name: "available" | "safety_stock";
+  ledgerDocumentUri: string | null;
+  changeFromQuantity: number | null;
+}
+
+/**
+ * Moves units between quantity states at one location: store safety stock holds units back from `available`
+ * for walk-in customers (and gives them back). 10 points.
+ */
+export const moveQuantities = adminOperation<
+  {
+    key: string;
+    input: {
+      reason: "safety_stock";
+      referenceDocumentUri: string;
+      changes: { inventoryItemId: string; quantity: number; from: MoveTerminal; to: MoveTerminal }[];
+    };
+  },
+  { inventoryMoveQuantities: { inventoryAdjustmentGroup: { id: string } | null; userErrors: z.infer<typeof moveUserErrors> } }
+>(
+  /* GraphQL */ `
+    mutation MoveQuantities($input: InventoryMoveQuantitiesInput!, $key: String!) {
+      inventoryMoveQuantities(input: $input) @idempotent(key: $key) {
+        inventoryAdjustmentGroup {
+          id
+        }
+        userErrors {
+          field
+          message
+          code
+        }
+      }
+    }
+  `,
+  z.object({
+    inventoryMoveQuantities: z.object({ inventoryAdjustmentGroup: z.object({ id: z.string() }).nullable(), userErrors: moveUserErrors }),
   }),
 );

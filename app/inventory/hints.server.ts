@@ -1,11 +1,14 @@
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import type { Database } from "../db.server";
+import { databaseKind, type Database } from "../db.server";
+import type { DatabaseKind } from "../db/url";
 import type { Logger } from "../observability/logger.server";
 import type { AdminClient } from "../shopify/admin-client.server";
 import { defineHandler, type TopicHandler } from "../webhooks/topic-handler";
-import { applyChannelSale } from "../sync/sales.server";
+import { applyChannelRestock, applyChannelSale } from "../sync/sales.server";
 import { enqueuePushes } from "../sync/push.server";
 import { refreshItems } from "./mirror.server";
+import { applySafetyStock } from "./safety-stock.server";
 
 // Webhooks are hints: they say an item may have changed, not what it is now (inventory_levels/update carries
 // `available` only, and arrives late, twice or out of order). Each hint queues the item; a worker re-reads
@@ -39,7 +42,8 @@ export async function queueRefresh(db: Database, shop: string, inventoryItemIds:
     await db.inventoryRefresh.upsert({
       where: { shop_inventoryItemId: { shop, inventoryItemId } },
       create: { shop, inventoryItemId, cause },
-      update: { cause, requestedAt: new Date() },
+      // A worker reading the item now may have read it too early: let the next one take it at once.
+      update: { cause, requestedAt: new Date(), lockedBy: null, lockedUntil: null },
     });
   }
 }
@@ -90,6 +94,48 @@ const orderHandler = defineHandler({
   },
 });
 
+const RESTOCKED = new Set(["cancel", "return", "legacy_restock"]);
+const refundHint = z.looseObject({
+  id: z.union([z.number(), z.string()]),
+  order_id: z.union([z.number(), z.string()]),
+  admin_graphql_api_id: z.string().optional(),
+  refund_line_items: z
+    .array(
+      z.looseObject({
+        line_item_id: z.union([z.number(), z.string()]),
+        quantity: z.number().int().min(0),
+        restock_type: z.string().nullable().optional(),
+        line_item: z.looseObject({ variant_id: z.number().int().nullable().optional(), quantity: z.number().int().min(1).optional() }).optional(),
+      }),
+    )
+    .default([]),
+});
+
+const refundHandler = defineHandler({
+  schema: refundHint,
+  async handle(payload, ctx) {
+    const restocked = payload.refund_line_items.filter((line) => RESTOCKED.has(line.restock_type ?? "") && line.quantity > 0);
+    // Units a linked store's sale took from a home store go back when that store restocks them.
+    let applied = 0;
+    if (restocked.length > 0 && ctx.adminFor) {
+      applied = await applyChannelRestock({ db: ctx.db, logger: ctx.logger, adminFor: ctx.adminFor }, ctx.shop, {
+        orderId: String(payload.order_id),
+        orderName: `order ${String(payload.order_id)}`,
+        refundId: String(payload.id),
+        lines: restocked.map((line) => ({
+          lineItemId: String(line.line_item_id),
+          quantity: line.quantity,
+          orderedQuantity: line.line_item?.quantity ?? line.quantity,
+        })),
+      });
+    }
+    const variants = restocked.flatMap((line) => (line.line_item?.variant_id ? [String(line.line_item.variant_id)] : []));
+    const items = await itemsOfVariants(ctx.db, ctx.shop, variants);
+    if (items.length > 0) await queueRefresh(ctx.db, ctx.shop, items, `webhook ${ctx.topic}`);
+    return applied > 0 || items.length > 0 ? "done" : "skipped";
+  },
+});
+
 export const INVENTORY_HINT_HANDLERS: Record<string, TopicHandler> = {
   "inventory_levels/update": levelHandler,
   "inventory_levels/connect": levelHandler,
@@ -102,10 +148,13 @@ export const INVENTORY_HINT_HANDLERS: Record<string, TopicHandler> = {
   "orders/cancelled": orderHandler,
   "orders/fulfilled": orderHandler,
   "orders/partially_fulfilled": orderHandler,
+  "refunds/create": refundHandler,
 };
 
 export interface RefreshDeps {
   db: Database;
+  /** Defaults to the configured database's kind. */
+  kind?: DatabaseKind;
   logger: Logger;
   adminFor: (shop: string) => Promise<AdminClient | null>;
 }
@@ -113,30 +162,60 @@ export interface RefreshDeps {
 /** Items re-read per shop per batch (5 Admin requests at most). */
 const ITEMS_PER_BATCH = 30;
 
-/** Re-reads queued items, oldest shop first; returns how many items it handled. */
-export async function processRefreshQueue(deps: RefreshDeps): Promise<number> {
-  const oldest = await deps.db.inventoryRefresh.findFirst({ orderBy: { requestedAt: "asc" } });
-  if (!oldest) return 0;
-  const queued = await deps.db.inventoryRefresh.findMany({
-    where: { shop: oldest.shop },
-    orderBy: { requestedAt: "asc" },
-    take: ITEMS_PER_BATCH,
-  });
-  const admin = await deps.adminFor(oldest.shop);
-  if (!admin) {
-    deps.logger.warn("Inventory re-read skipped: no Admin API access for the shop; it may have uninstalled", { shop: oldest.shop });
-    await deps.db.inventoryRefresh.deleteMany({ where: { shop: oldest.shop } });
-    return queued.length;
+/**
+ * Claims queued items: the oldest first, each for one worker at a time (FOR UPDATE SKIP LOCKED on
+ * PostgreSQL; SQLite has one writer). A claim runs out after `leaseMs`, so a crashed worker's items come back.
+ */
+async function claimRefreshes(db: Database, kind: DatabaseKind, limit: number, leaseMs: number) {
+  const token = randomUUID();
+  const now = new Date();
+  let n = 0;
+  const p = () => (kind === "postgresql" ? `$${++n}` : "?");
+  const rows = await db.$queryRawUnsafe<{ shop: string; inventoryItemId: string; cause: string; requestedAt: Date | string | number }[]>(
+    `UPDATE "InventoryRefresh" SET "lockedBy" = ${p()}, "lockedUntil" = ${p()}
+      WHERE (shop, "inventoryItemId") IN (
+        SELECT shop, "inventoryItemId" FROM "InventoryRefresh"
+         WHERE "lockedUntil" IS NULL OR "lockedUntil" < ${p()}
+         ORDER BY "requestedAt" LIMIT ${p()} ${kind === "postgresql" ? "FOR UPDATE SKIP LOCKED" : ""})
+      RETURNING shop, "inventoryItemId", cause, "requestedAt"`,
+    token,
+    new Date(now.getTime() + leaseMs),
+    now,
+    limit,
+  );
+  return { token, rows: rows.map((row) => ({ ...row, requestedAt: new Date(row.requestedAt) })) };
+}
+
+/** Re-reads queued items, oldest first, a batch per shop; returns how many items it handled. */
+export async function processRefreshQueue(deps: RefreshDeps, options: { leaseMs?: number } = {}): Promise<number> {
+  const claim = await claimRefreshes(deps.db, deps.kind ?? databaseKind(), ITEMS_PER_BATCH, options.leaseMs ?? 60_000);
+  const byShop = new Map<string, typeof claim.rows>();
+  for (const row of claim.rows) byShop.set(row.shop, [...(byShop.get(row.shop) ?? []), row]);
+  for (const [shop, queued] of byShop) {
+    const admin = await deps.adminFor(shop);
+    if (!admin) {
+      deps.logger.warn("Inventory re-read skipped: no Admin API access for the shop; it may have uninstalled", { shop });
+      await deps.db.inventoryRefresh.deleteMany({ where: { shop, lockedBy: claim.token } });
+      continue;
+    }
+    try {
+      const causes = [...new Set(queued.map((q) => q.cause))].join(", ");
+      const result = await refreshItems(deps.db, admin, queued.map((q) => q.inventoryItemId), causes);
+      // Shops that keep units for walk-in customers top them up (or give them back) from what changed.
+      const held = await applySafetyStock(deps, shop, result.changedItemIds);
+      // What changed here must reach every channel that sells it.
+      await enqueuePushes(deps.db, shop, [...new Set([...result.changedItemIds, ...held])]);
+    } catch (error) {
+      // Give the items back at once for another try; the caller's loop backs off.
+      await deps.db.inventoryRefresh.updateMany({ where: { shop, lockedBy: claim.token }, data: { lockedBy: null, lockedUntil: null } });
+      throw error;
+    }
+    // A hint that arrived during the read renewed its row (newer requestedAt, lock cleared): it is read again.
+    for (const row of queued) {
+      await deps.db.inventoryRefresh.deleteMany({
+        where: { shop, inventoryItemId: row.inventoryItemId, lockedBy: claim.token, requestedAt: { lte: row.requestedAt } },
+      });
+    }
   }
-  const causes = [...new Set(queued.map((q) => q.cause))].join(", ");
-  const result = await refreshItems(deps.db, admin, queued.map((q) => q.inventoryItemId), causes);
-  // What changed here must reach every channel that sells it.
-  await enqueuePushes(deps.db, oldest.shop, result.changedItemIds);
-  // A hint that arrived during the read keeps its row (newer requestedAt) and is read again.
-  for (const row of queued) {
-    await deps.db.inventoryRefresh.deleteMany({
-      where: { shop: row.shop, inventoryItemId: row.inventoryItemId, requestedAt: { lte: row.requestedAt } },
-    });
-  }
-  return queued.length;
+  return claim.rows.length;
 }

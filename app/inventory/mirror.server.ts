@@ -184,6 +184,9 @@ export async function importShop(
         isActive: location.isActive,
         fulfillsOnlineOrders: location.fulfillsOnlineOrders,
         city: location.address.city,
+        address1: location.address.address1,
+        zip: location.address.zip,
+        country: location.address.country,
         countryCode: location.address.countryCode,
         latitude: location.address.latitude,
         longitude: location.address.longitude,
@@ -231,7 +234,7 @@ export async function recordApplied(
         await tx.inventoryRefresh.upsert({
           where: { shop_inventoryItemId: { shop, inventoryItemId } },
           create: { shop, inventoryItemId, cause: change.cause },
-          update: { requestedAt: new Date() },
+          update: { requestedAt: new Date(), lockedBy: null, lockedUntil: null },
         });
         return;
       }

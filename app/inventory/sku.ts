@@ -410,6 +410,8 @@ export interface MappingCsvError {
 
 export interface ParsedMappingCsv {
   rows: MappingRow[];
+  /** The 1-based line each row starts on, in the same order as `rows`. */
+  rowLines: number[];
   errors: MappingCsvError[];
 }
 
@@ -588,12 +590,13 @@ const isBlankRecord = (record: CsvRecord) => !record.error && record.fields.ever
 export function parseMappingCsv(text: string): ParsedMappingCsv {
   const records = parseCsvRecords(text.startsWith("\uFEFF") ? text.slice(1) : text);
   const header = readHeader(records[0]);
-  if (header.errors.length > 0) return { rows: [], errors: header.errors };
+  if (header.errors.length > 0) return { rows: [], rowLines: [], errors: header.errors };
 
   const body = records.slice(1).filter((record) => !isBlankRecord(record));
   if (body.length > MAX_MAPPING_ROWS) {
     return {
       rows: [],
+      rowLines: [],
       errors: [
         {
           line: 1,
@@ -604,6 +607,7 @@ export function parseMappingCsv(text: string): ParsedMappingCsv {
   }
 
   const rows: MappingRow[] = [];
+  const rowLines: number[] = [];
   const errors: MappingCsvError[] = [];
   const firstLineOf = new Map<string, number>();
   for (const record of body) {
@@ -623,8 +627,9 @@ export function parseMappingCsv(text: string): ParsedMappingCsv {
     }
     firstLineOf.set(key, record.line);
     rows.push(row);
+    rowLines.push(record.line);
   }
-  return { rows, errors };
+  return { rows, rowLines, errors };
 }
 
 function readRow(record: CsvRecord, columns: readonly string[], errors: MappingCsvError[]): MappingRow | null {

@@ -1,7 +1,6 @@
 import type { Channel, ChannelListing, PushJob } from "@prisma/client";
 import type { Database } from "../db.server";
 import type { DatabaseKind } from "../db/url";
-import { poolFor, pushedQuantity, sellablePacks, type ChannelRule } from "../inventory/allocation";
 import { recordApplied, refreshItems } from "../inventory/mirror.server";
 import { claimDueRows } from "../jobs/claim.server";
 import type { Logger } from "../observability/logger.server";
@@ -10,6 +9,7 @@ import { MAX_DELIVERY_ATTEMPTS, retryDelayMs } from "../webhooks/delivery-status
 import { adapterFor, type ChannelAdapter } from "../channels/adapters";
 import { setQuantities, type QuantityInput } from "./admin-operations";
 import { derivedKey } from "./keys";
+import { listingsOfItems, sellableFor, type Sellable } from "./sellable.server";
 
 // The outbox: what each channel may sell is pushed from durable jobs, one per listing. A change to an item
 // (re)queues its listings; jobs for the same listing coalesce. A worker claims due jobs, works out each
@@ -30,10 +30,7 @@ export interface PushDeps {
 /** Queues pushes for every synced listing of these items. Returns how many listings were queued. */
 export async function enqueuePushes(db: Database, shop: string, inventoryItemIds: string[]): Promise<number> {
   if (inventoryItemIds.length === 0) return 0;
-  const listings = await db.channelListing.findMany({
-    where: { shop, inventoryItemId: { in: inventoryItemIds }, conflict: null },
-    select: { id: true, channelId: true },
-  });
+  const listings = await listingsOfItems(db, shop, inventoryItemIds);
   const now = new Date();
   for (const listing of listings) {
     // A job being pushed right now only learns that it must run again (see settle); others become due now.
@@ -55,34 +52,21 @@ export async function enqueuePushes(db: Database, shop: string, inventoryItemIds
 
 /** Queues a push for every matched listing of a channel (its rules changed, or it was just linked). */
 export async function requeueChannel(db: Database, shop: string, channelId: string): Promise<number> {
-  const listings = await db.channelListing.findMany({ where: { shop, channelId, inventoryItemId: { not: null } }, select: { inventoryItemId: true } });
-  return enqueuePushes(db, shop, [...new Set(listings.map((l) => l.inventoryItemId!))]);
+  const listings = await db.channelListing.findMany({ where: { shop, channelId }, select: { id: true, inventoryItemId: true } });
+  const bundles = await db.listingComponent.findMany({ where: { listingId: { in: listings.map((l) => l.id) } }, select: { inventoryItemId: true } });
+  const items = new Set([...listings.flatMap((l) => (l.inventoryItemId ? [l.inventoryItemId] : [])), ...bundles.map((b) => b.inventoryItemId)]);
+  return enqueuePushes(db, shop, [...items]);
 }
 
-function ruleOf(channel: Channel): ChannelRule {
-  return {
-    reserve: channel.reserve,
-    percentage: channel.percentage,
-    min: channel.minQuantity,
-    max: channel.maxQuantity,
-    zeroOutAt: channel.zeroOutAt,
-  };
+/** What one listing may sell now (see sellable.server.ts). */
+export async function desiredQuantity(db: Database, channel: Channel, listing: ChannelListing): Promise<Sellable> {
+  return (await sellableFor(db, channel, [listing])).get(listing.id)!;
 }
 
-/** What a listing may sell now: the channel's rule over the pool of its feeding locations, in packs. */
-export async function desiredQuantity(db: Database, channel: Channel, listing: ChannelListing): Promise<{ quantity: number; reason: string }> {
-  if (!listing.inventoryItemId) return { quantity: 0, reason: "not matched to an item" };
-  const [levels, locations] = await Promise.all([
-    db.inventoryLevel.findMany({ where: { shop: channel.shop, inventoryItemId: listing.inventoryItemId } }),
-    db.location.findMany({ where: { shop: channel.shop, isActive: true }, select: { locationId: true } }),
-  ]);
-  const chosen = JSON.parse(channel.feedingLocationIds) as string[];
-  const feeding = new Set(chosen.length > 0 ? chosen : locations.map((l) => l.locationId));
-  // Shopify's `available` already excludes units held as safety stock at a shop.
-  const pool = poolFor(levels.map((l) => ({ locationId: l.locationId, available: l.available })), feeding);
-  const units = pushedQuantity(pool, ruleOf(channel));
-  const packs = sellablePacks(units.quantity, listing.packSize);
-  return { quantity: packs, reason: listing.packSize > 1 ? `${units.reason}, in packs of ${listing.packSize} -> ${packs}` : units.reason };
+/** Listings with nothing to push: not matched to an item and not a bundle. */
+async function mappedListingIds(db: Database, listings: ChannelListing[]): Promise<Set<string>> {
+  const bundles = await db.listingComponent.findMany({ where: { listingId: { in: listings.map((l) => l.id) } }, select: { listingId: true } });
+  return new Set([...listings.filter((l) => l.inventoryItemId).map((l) => l.id), ...bundles.map((b) => b.listingId)]);
 }
 
 type Outcome = { job: PushJob; status: "done" } | { job: PushJob; status: "retry" | "failed"; error: string };
@@ -155,20 +139,28 @@ async function pushChannel(deps: PushDeps, channelId: string, jobs: PushJob[]): 
     (await deps.db.channelListing.findMany({ where: { id: { in: jobs.map((j) => j.listingId) } } })).map((l) => [l.id, l]),
   );
   const outcomes: Outcome[] = [];
+  const mapped = await mappedListingIds(deps.db, [...listings.values()]);
   const pending = jobs.filter((job) => {
-    if (listings.get(job.listingId)?.inventoryItemId) return true;
+    if (mapped.has(job.listingId)) return true;
     outcomes.push({ job, status: "done" }); // unmatched or removed: nothing to push
     return false;
   });
 
   for (let attempt = 0; pending.length > 0 && attempt < 3; attempt += 1) {
     const writes: { job: PushJob; listing: ChannelListing; input: QuantityInput; reason: string }[] = [];
-    for (const job of pending.splice(0)) {
+    const batch = pending.splice(0);
+    const batchListings = batch.map((job) => listings.get(job.listingId)!);
+    const [sellable, shownLevels] = await Promise.all([
+      sellableFor(deps.db, channel, batchListings),
+      deps.db.inventoryLevel.findMany({
+        where: { shop: channel.remoteAccount, locationId: channel.remoteLocationId, inventoryItemId: { in: batchListings.map((l) => l.remoteListingId) } },
+      }),
+    ]);
+    const shownOf = new Map(shownLevels.map((level) => [level.inventoryItemId, level]));
+    for (const job of batch) {
       const listing = listings.get(job.listingId)!;
-      const desired = await desiredQuantity(deps.db, channel, listing);
-      const shown = await deps.db.inventoryLevel.findUnique({
-        where: { shop_inventoryItemId_locationId: { shop: channel.remoteAccount, inventoryItemId: listing.remoteListingId, locationId: channel.remoteLocationId } },
-      });
+      const desired = sellable.get(listing.id)!;
+      const shown = shownOf.get(listing.remoteListingId);
       if (shown && shown.available === desired.quantity) {
         outcomes.push({ job, status: "done" });
         continue;
@@ -246,13 +238,15 @@ async function pushThroughAdapter(deps: PushDeps, channel: Channel, adapter: Cha
   for (let attempt = 0; pending.length > 0 && attempt < 3; attempt += 1) {
     const listings = new Map((await deps.db.channelListing.findMany({ where: { id: { in: pending.map((j) => j.listingId) } } })).map((l) => [l.id, l]));
     const writes: { job: PushJob; listing: ChannelListing; quantity: number }[] = [];
+    const mapped = await mappedListingIds(deps.db, [...listings.values()]);
+    const sellable = await sellableFor(deps.db, channel, [...listings.values()].filter((l) => mapped.has(l.id)));
     for (const job of pending) {
       const listing = listings.get(job.listingId);
-      if (!listing?.inventoryItemId) {
+      if (!listing || !mapped.has(listing.id)) {
         outcomes.push({ job, status: "done" });
         continue;
       }
-      const desired = await desiredQuantity(deps.db, channel, listing);
+      const desired = sellable.get(listing.id)!;
       if (listing.lastPushed === desired.quantity) outcomes.push({ job, status: "done" });
       else writes.push({ job, listing, quantity: desired.quantity });
     }

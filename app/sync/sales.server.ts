@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Channel, ChannelListing, Reservation } from "@prisma/client";
 import type { Database } from "../db.server";
 import { recordApplied } from "../inventory/mirror.server";
 import type { Logger } from "../observability/logger.server";
@@ -32,7 +33,8 @@ export async function applyChannelSale(deps: SaleDeps, linkedShop: string, order
       const listing = remoteItem
         ? await deps.db.channelListing.findUnique({ where: { channelId_remoteListingId: { channelId: channel.id, remoteListingId: remoteItem.inventoryItemId } } })
         : null;
-      if (!listing?.inventoryItemId) {
+      const takes = listing ? await unitsTaken(deps.db, listing, line.quantity) : [];
+      if (!listing || takes.length === 0) {
         deps.logger.warn("A linked store sold something that is not mapped to an item here; map it on the SKU mapping page", {
           shop: channel.shop,
           channel: channel.name,
@@ -41,57 +43,130 @@ export async function applyChannelSale(deps: SaleDeps, linkedShop: string, order
         });
         continue;
       }
-      const units = line.quantity * listing.packSize;
-      const externalRef = `${order.id}:${line.lineItemId}`;
-      let reservation = await deps.db.reservation.findUnique({ where: { channelId_externalRef: { channelId: channel.id, externalRef } } });
-      if (reservation?.status === "applied") continue; // a redelivered webhook
-      if (!reservation) {
-        const locationId = await takeFrom(deps.db, channel.shop, channel.feedingLocationIds, listing.inventoryItemId, units);
-        if (!locationId) throw new Error(`${channel.shop} has no location stocking item ${listing.inventoryItemId}`);
-        try {
-          reservation = await deps.db.reservation.create({
-            data: { id: randomUUID(), shop: channel.shop, channelId: channel.id, externalRef, inventoryItemId: listing.inventoryItemId, locationId, quantity: units, status: "pending" },
-          });
-        } catch (error) {
-          if ((error as { code?: string }).code !== "P2002") throw error;
-          continue; // another worker took this line
-        }
+      for (const take of takes) {
+        // One reservation per order line and item: a bundle takes each of its components.
+        const externalRef = takes.length > 1 ? `${order.id}:${line.lineItemId}:${take.inventoryItemId}` : `${order.id}:${line.lineItemId}`;
+        if (await reserveAndApply(deps, channel, order.name, externalRef, take)) applied += 1;
       }
-      const home = await deps.adminFor(channel.shop);
-      if (!home) throw new Error(`No Admin API access to ${channel.shop}; the sale of ${order.name} waits until the merchant opens Omnistock`);
-      const { data } = await home.run(adjustQuantities, {
-        key: reservation.id,
-        input: {
-          name: "available",
-          reason: "correction",
-          referenceDocumentUri: `gid://omnistock/Reservation/${reservation.id}`,
-          changes: [
-            {
-              inventoryItemId: `gid://shopify/InventoryItem/${reservation.inventoryItemId}`,
-              locationId: `gid://shopify/Location/${reservation.locationId}`,
-              delta: -reservation.quantity,
-              changeFromQuantity: null,
-            },
-          ],
-        },
+    }
+  }
+  return applied;
+}
+
+/** What one line of a listing takes from the home store: its item in packs, or every bundle component. */
+async function unitsTaken(db: Database, listing: ChannelListing, quantity: number): Promise<{ inventoryItemId: string; units: number }[]> {
+  if (listing.inventoryItemId) return [{ inventoryItemId: listing.inventoryItemId, units: quantity * listing.packSize }];
+  const components = await db.listingComponent.findMany({ where: { listingId: listing.id }, orderBy: { inventoryItemId: "asc" } });
+  return components.map((c) => ({ inventoryItemId: c.inventoryItemId, units: quantity * c.quantity }));
+}
+
+/** Records a reservation for the units and takes them from the home store once. True when applied now. */
+async function reserveAndApply(
+  deps: SaleDeps,
+  channel: Channel,
+  orderName: string,
+  externalRef: string,
+  take: { inventoryItemId: string; units: number },
+): Promise<boolean> {
+  let reservation = await deps.db.reservation.findUnique({ where: { channelId_externalRef: { channelId: channel.id, externalRef } } });
+  if (reservation?.status === "applied") return false; // a redelivered webhook
+  if (!reservation) {
+    const locationId = await takeFrom(deps.db, channel.shop, channel.feedingLocationIds, take.inventoryItemId, take.units);
+    if (!locationId) throw new Error(`${channel.shop} has no location stocking item ${take.inventoryItemId}`);
+    try {
+      reservation = await deps.db.reservation.create({
+        data: { id: randomUUID(), shop: channel.shop, channelId: channel.id, externalRef, inventoryItemId: take.inventoryItemId, locationId, quantity: take.units, status: "pending" },
       });
-      const errors = data.inventoryAdjustQuantities.userErrors;
-      if (errors.length > 0) throw new Error(`Shopify refused the sale of ${order.name} on ${channel.name}: ${errors.map((e) => e.message).join("; ")}`);
-      const after = data.inventoryAdjustQuantities.inventoryAdjustmentGroup?.changes.find((c) => c.name === "available")?.quantityAfterChange;
-      await deps.db.reservation.update({ where: { id: reservation.id }, data: { status: "applied" } });
-      if (typeof after === "number") {
-        await recordApplied(deps.db, {
-          shop: channel.shop,
-          inventoryItemId: reservation.inventoryItemId,
-          locationId: reservation.locationId,
-          delta: -reservation.quantity,
-          quantityAfter: after,
-          cause: `sale ${order.name} on ${channel.name}`,
-          idempotencyKey: `reservation:${reservation.id}`,
-        });
+    } catch (error) {
+      if ((error as { code?: string }).code !== "P2002") throw error;
+      return false; // another worker took this line
+    }
+  }
+  await applyToHome(deps, channel, reservation, -reservation.quantity, reservation.id, `sale ${orderName} on ${channel.name}`);
+  await deps.db.reservation.update({ where: { id: reservation.id }, data: { status: "applied" } });
+  return true;
+}
+
+/** inventoryAdjustQuantities at the home store, keyed so a retry applies once, then mirrored and pushed. */
+async function applyToHome(deps: SaleDeps, channel: Channel, reservation: Reservation, delta: number, key: string, cause: string) {
+  const home = await deps.adminFor(channel.shop);
+  if (!home) throw new Error(`No Admin API access to ${channel.shop}; ${cause} waits until the merchant opens Omnistock`);
+  const { data } = await home.run(adjustQuantities, {
+    key,
+    input: {
+      name: "available",
+      reason: delta < 0 ? "correction" : "restock",
+      referenceDocumentUri: `gid://omnistock/Reservation/${reservation.id}`,
+      changes: [
+        {
+          inventoryItemId: `gid://shopify/InventoryItem/${reservation.inventoryItemId}`,
+          locationId: `gid://shopify/Location/${reservation.locationId}`,
+          delta,
+          changeFromQuantity: null,
+        },
+      ],
+    },
+  });
+  const errors = data.inventoryAdjustQuantities.userErrors;
+  if (errors.length > 0) throw new Error(`Shopify refused ${cause}: ${errors.map((e) => e.message).join("; ")}`);
+  const after = data.inventoryAdjustQuantities.inventoryAdjustmentGroup?.changes.find((c) => c.name === "available")?.quantityAfterChange;
+  if (typeof after === "number") {
+    await recordApplied(deps.db, {
+      shop: channel.shop,
+      inventoryItemId: reservation.inventoryItemId,
+      locationId: reservation.locationId,
+      delta,
+      quantityAfter: after,
+      cause,
+      idempotencyKey: `reservation:${reservation.id}`,
+    });
+  }
+  await enqueuePushes(deps.db, channel.shop, [reservation.inventoryItemId]);
+}
+
+export interface ChannelRestock {
+  orderId: string;
+  orderName: string;
+  refundId: string;
+  /** Restocked lines only (restock_type cancel, return or legacy_restock); quantity out of orderedQuantity. */
+  lines: { lineItemId: string; quantity: number; orderedQuantity: number }[];
+}
+
+/**
+ * A linked store cancelled or refunded lines with restock: the units its sale took from the home store go
+ * back there, to the location they came from. Each refund line gets its own record (keyed by the refund), so
+ * a redelivered webhook or a retry puts the units back once.
+ */
+export async function applyChannelRestock(deps: SaleDeps, linkedShop: string, restock: ChannelRestock): Promise<number> {
+  const channels = await deps.db.channel.findMany({ where: { kind: "shopify_store", remoteAccount: linkedShop, status: "active" } });
+  let applied = 0;
+  for (const channel of channels) {
+    for (const line of restock.lines) {
+      const base = `${restock.orderId}:${line.lineItemId}`;
+      const taken = await deps.db.reservation.findMany({
+        where: { channelId: channel.id, quantity: { gt: 0 }, OR: [{ externalRef: base }, { externalRef: { startsWith: `${base}:` } }] },
+      });
+      for (const sale of taken) {
+        const units = Math.min(sale.quantity, Math.floor((sale.quantity * line.quantity) / Math.max(1, line.orderedQuantity)));
+        if (units <= 0) continue;
+        const externalRef = `restock:${restock.refundId}:${line.lineItemId}:${sale.inventoryItemId}`;
+        let record = await deps.db.reservation.findUnique({ where: { channelId_externalRef: { channelId: channel.id, externalRef } } });
+        if (record?.status === "applied") continue;
+        if (!record) {
+          try {
+            // Negative: units coming back. Same item and location as the sale took them from.
+            record = await deps.db.reservation.create({
+              data: { id: randomUUID(), shop: channel.shop, channelId: channel.id, externalRef, inventoryItemId: sale.inventoryItemId, locationId: sale.locationId, quantity: -units, status: "pending" },
+            });
+          } catch (error) {
+            if ((error as { code?: string }).code !== "P2002") throw error;
+            continue;
+          }
+        }
+        await applyToHome(deps, channel, record, units, record.id, `restock of ${restock.orderName} on ${channel.name}`);
+        await deps.db.reservation.update({ where: { id: record.id }, data: { status: "applied" } });
+        applied += 1;
       }
-      await enqueuePushes(deps.db, channel.shop, [reservation.inventoryItemId]);
-      applied += 1;
     }
   }
   return applied;

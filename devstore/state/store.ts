@@ -583,6 +583,7 @@ export class DevStore extends EventEmitter<{ event: [StoreEvent] }> {
     if (!order) throw new StoreError("Order not found", "NOT_FOUND", ["orderId"]);
     if (order.cancelledAt) throw new StoreError("The order is already cancelled", "INVALID");
     const now = this.now().toISOString();
+    const restocked: Refund["lineItems"] = [];
     for (const fo of [...shop.fulfillmentOrders.values()].filter((f) => f.orderId === orderId)) {
       for (const foLine of fo.lineItems) {
         const line = order.lineItems.find((l) => l.id === foLine.lineItemId)!;
@@ -595,6 +596,9 @@ export class DevStore extends EventEmitter<{ event: [StoreEvent] }> {
             this.changeQuantity(domain, { inventoryItemId: variant.inventoryItemId, locationId: fo.assignedLocationId, name: "available", delta: foLine.remainingQuantity, reason: "restock", referenceDocumentUri: reference });
           }
         }
+        if (options.restock && foLine.remainingQuantity > 0) {
+          restocked.push({ lineItemId: foLine.lineItemId, quantity: foLine.remainingQuantity, restockType: "CANCEL", locationId: fo.assignedLocationId });
+        }
         line.fulfillableQuantity = 0;
         foLine.remainingQuantity = 0;
       }
@@ -603,6 +607,12 @@ export class DevStore extends EventEmitter<{ event: [StoreEvent] }> {
     }
     order.cancelledAt = now;
     order.updatedAt = now;
+    // Shopify records the restock of a cancellation as a refund (restock_type "cancel") and says so twice.
+    if (restocked.length > 0) {
+      const refund: Refund = { id: this.newId(), orderId, note: "Order cancelled", lineItems: restocked, createdAt: now };
+      shop.refunds.set(refund.id, refund);
+      this.emitEvent(domain, "refunds/create", refundPayload(order, refund));
+    }
     this.emitEvent(domain, "orders/cancelled", orderPayload(shop, order));
     return order;
   }
@@ -625,19 +635,7 @@ export class DevStore extends EventEmitter<{ event: [StoreEvent] }> {
     const refundedAll = order.lineItems.every((line) => input.lineItems.some((l) => l.lineItemId === line.id && l.quantity >= line.quantity));
     order.financialStatus = refundedAll ? "REFUNDED" : "PARTIALLY_REFUNDED";
     order.updatedAt = refund.createdAt;
-    this.emitEvent(domain, "refunds/create", {
-      id: Number(refund.id),
-      order_id: Number(orderId),
-      note: refund.note,
-      created_at: refund.createdAt,
-      admin_graphql_api_id: `gid://shopify/Refund/${refund.id}`,
-      refund_line_items: refund.lineItems.map((l) => ({
-        line_item_id: Number(l.lineItemId),
-        quantity: l.quantity,
-        restock_type: l.restockType.toLowerCase(),
-        location_id: l.locationId ? Number(l.locationId) : null,
-      })),
-    });
+    this.emitEvent(domain, "refunds/create", refundPayload(order, refund));
     this.emitEvent(domain, "orders/updated", orderPayload(shop, order));
     return refund;
   }
@@ -657,6 +655,31 @@ export class DevStore extends EventEmitter<{ event: [StoreEvent] }> {
 }
 
 // ---------------------------------------------------------------- REST-shaped payloads (see shared samples)
+
+export function refundPayload(order: Order, refund: Refund): Record<string, unknown> {
+  return {
+    id: Number(refund.id),
+    order_id: Number(order.id),
+    note: refund.note,
+    created_at: refund.createdAt,
+    processed_at: refund.createdAt,
+    restock: refund.lineItems.some((l) => l.restockType !== "NO_RESTOCK"),
+    admin_graphql_api_id: `gid://shopify/Refund/${refund.id}`,
+    refund_line_items: refund.lineItems.map((l, index) => {
+      const line = order.lineItems.find((item) => item.id === l.lineItemId);
+      return {
+        id: Number(refund.id) * 1000 + index,
+        line_item_id: Number(l.lineItemId),
+        quantity: l.quantity,
+        restock_type: l.restockType.toLowerCase(),
+        location_id: l.locationId ? Number(l.locationId) : null,
+        line_item: line
+          ? { id: Number(line.id), variant_id: line.variantId ? Number(line.variantId) : null, quantity: line.quantity, sku: line.sku, title: line.title, admin_graphql_api_id: `gid://shopify/LineItem/${line.id}` }
+          : null,
+      };
+    }),
+  };
+}
 
 export function orderPayload(shop: ShopState, order: Order): Record<string, unknown> {
   const customer = order.customerId ? shop.customers.get(order.customerId) : undefined;

@@ -469,6 +469,18 @@ describe("matchListings", () => {
 });
 
 describe("parseMappingCsv", () => {
+  /** Rows and errors; the lines of rows are checked on their own below. */
+  const parseRows = (text: string) => {
+    const { rowLines: _lines, ...rest } = parseMappingCsv(text);
+    return rest;
+  };
+
+  it("tells the line each row starts on, past blank lines and quoted line breaks", () => {
+    const parsed = parseMappingCsv('channel,channel_sku,inventory_sku,pack_size\n\namazon,"A\nB",C,1\nebay,D,E,2\n');
+    expect(parsed.rows.map((r) => r.channel)).toEqual(["amazon", "ebay"]);
+    expect(parsed.rowLines).toEqual([3, 5]);
+  });
+
   const HEADER = "channel,channel_sku,inventory_sku,pack_size";
   const row = (channel: string, channelSku: string, inventorySku: string, packSize = 1): MappingRow => ({
     channel,
@@ -478,7 +490,7 @@ describe("parseMappingCsv", () => {
   });
 
   it("reads a simple file", () => {
-    expect(parseMappingCsv(`${HEADER}\namazon,AMZ-1,OS-MUG-GRY,1\nebay,EB-2,OS-MUG-GRY,2\n`)).toEqual({
+    expect(parseRows(`${HEADER}\namazon,AMZ-1,OS-MUG-GRY,1\nebay,EB-2,OS-MUG-GRY,2\n`)).toEqual({
       rows: [row("amazon", "AMZ-1", "OS-MUG-GRY"), row("ebay", "EB-2", "OS-MUG-GRY", 2)],
       errors: [],
     });
@@ -495,24 +507,24 @@ describe("parseMappingCsv", () => {
     ["a quoted header", '"channel","channel_sku","inventory_sku","pack_size"\namazon,A,B,2\nebay,C,D,3'],
     ["padded pack sizes", `${HEADER}\namazon,A,B, 2 \nebay,C,D,03`],
   ])("accepts %s", (_name, text) => {
-    expect(parseMappingCsv(text)).toEqual({ rows: [row("amazon", "A", "B", 2), row("ebay", "C", "D", 3)], errors: [] });
+    expect(parseRows(text)).toEqual({ rows: [row("amazon", "A", "B", 2), row("ebay", "C", "D", 3)], errors: [] });
   });
 
   it("defaults pack_size to 1 when the column is absent or the value blank", () => {
-    expect(parseMappingCsv("channel,channel_sku,inventory_sku\namazon,A,B\r\n").rows).toEqual([row("amazon", "A", "B")]);
-    expect(parseMappingCsv(`${HEADER}\namazon,A,B,\nebay,C,D,"  "`).rows).toEqual([row("amazon", "A", "B"), row("ebay", "C", "D")]);
+    expect(parseRows("channel,channel_sku,inventory_sku\namazon,A,B\r\n").rows).toEqual([row("amazon", "A", "B")]);
+    expect(parseRows(`${HEADER}\namazon,A,B,\nebay,C,D,"  "`).rows).toEqual([row("amazon", "A", "B"), row("ebay", "C", "D")]);
   });
 
   it("reads RFC 4180 quoting: commas, doubled quotes and line breaks inside quotes", () => {
     const text = `${HEADER}\r\n"amazon, EU","say ""hi""","line one\r\nline two\nthree",2\r\n"","x",y,1\r\n`;
-    expect(parseMappingCsv(text)).toEqual({
+    expect(parseRows(text)).toEqual({
       rows: [row("amazon, EU", 'say "hi"', "line one\r\nline two\nthree", 2)],
       errors: [{ line: 5, message: "channel is empty" }],
     });
   });
 
   it("keeps values as written (SKUs are normalised where they are compared)", () => {
-    expect(parseMappingCsv(`${HEADER}\n amazon ," os-mug ",os\u2013mug,1`).rows).toEqual([row(" amazon ", " os-mug ", "os\u2013mug")]);
+    expect(parseRows(`${HEADER}\n amazon ," os-mug ",os\u2013mug,1`).rows).toEqual([row(" amazon ", " os-mug ", "os\u2013mug")]);
   });
 
   it("reports each bad line with its line number and keeps the good ones", () => {
@@ -537,7 +549,7 @@ describe("parseMappingCsv", () => {
       '"amazon,A-18,OS-18,1', //                                   line 18: unterminated quote swallows the rest
       "amazon,A-19,OS-19,1",
     ].join("\n");
-    const result = parseMappingCsv(text);
+    const result = parseRows(text);
     expect(result.rows).toEqual([row("amazon", "multi\nline", "OS-1"), row("Amazon", " a-2 ", "OS-99"), row("amazon", "A-17", "OS-17", 3)]);
     expect(result.errors).toEqual([
       { line: 4, message: "inventory_sku is empty" },
@@ -564,7 +576,7 @@ describe("parseMappingCsv", () => {
   });
 
   it("allows the same channel SKU on different channels", () => {
-    expect(parseMappingCsv(`${HEADER}\namazon,A,B,1\nebay,A,B,1`).errors).toEqual([]);
+    expect(parseRows(`${HEADER}\namazon,A,B,1\nebay,A,B,1`).errors).toEqual([]);
   });
 
   describe("whole-file problems, reported on line 1 with no rows", () => {
@@ -598,21 +610,21 @@ describe("parseMappingCsv", () => {
         ["The header is not valid CSV: A quoted value starts on this line but its closing quote is missing."],
       ],
     ])("%s", (_name, text, messages) => {
-      expect(parseMappingCsv(text)).toEqual({ rows: [], errors: messages.map((message) => ({ line: 1, message })) });
+      expect(parseRows(text)).toEqual({ rows: [], errors: messages.map((message) => ({ line: 1, message })) });
     });
 
     const manyRows = (count: number) =>
       [HEADER, ...Array.from({ length: count }, (_, n) => `amazon,AMZ-${n},OS-${n},1`)].join("\r\n");
 
     it(`accepts exactly ${MAX_MAPPING_ROWS} rows`, () => {
-      const result = parseMappingCsv(manyRows(MAX_MAPPING_ROWS));
+      const result = parseRows(manyRows(MAX_MAPPING_ROWS));
       expect(result.errors).toEqual([]);
       expect(result.rows).toHaveLength(MAX_MAPPING_ROWS);
     });
 
     it(`refuses more than ${MAX_MAPPING_ROWS} rows (blank lines do not count)`, () => {
-      expect(parseMappingCsv(`${manyRows(MAX_MAPPING_ROWS)}\r\n\r\n`).errors).toEqual([]);
-      expect(parseMappingCsv(manyRows(MAX_MAPPING_ROWS + 1))).toEqual({
+      expect(parseRows(`${manyRows(MAX_MAPPING_ROWS)}\r\n\r\n`).errors).toEqual([]);
+      expect(parseRows(manyRows(MAX_MAPPING_ROWS + 1))).toEqual({
         rows: [],
         errors: [
           {
