@@ -6,11 +6,14 @@ import type { AdminClient } from "../shopify/admin-client.server";
 import { ordersSince } from "./admin-operations";
 import { syncShopifyStoreListings } from "../channels/listings.server";
 import { enqueuePushes } from "./push.server";
-import { applyChannelSale } from "./sales.server";
+import { applyAdapterSale, applyChannelSale } from "./sales.server";
+import { adapterFor } from "../channels/adapters";
+import { applySafetyStock } from "../inventory/safety-stock.server";
 
 // Reconciliation catches what webhooks missed: it re-reads every item of the shop (differences go to the
-// ledger with the run as their cause), looks for sales in linked stores whose orders/create never came, and
-// re-pushes every listing so channels that drifted are set right. Each run reports what it found.
+// ledger with the run as their cause), looks for sales in linked stores and marketplaces whose notification
+// never came, and re-pushes every listing so channels that drifted are set right. Each run reports what it
+// found. Catalogs are read in pages of the Admin API (cost-limited batches), not with a bulk operation.
 
 const readOrders = async (admin: AdminClient, since: string, after: string | null) =>
   (await admin.run(ordersSince, { query: `created_at:>=${since}`, after })).data;
@@ -56,6 +59,16 @@ export async function reconcileShop(deps: ReconcileDeps, shop: string, trigger: 
       } while (after);
     }
 
+    // Marketplaces report their orders through their adapter.
+    const marketplaces = await deps.db.channel.findMany({ where: { shop, kind: { not: "shopify_store" }, status: "active" } });
+    for (const channel of marketplaces) {
+      const adapter = adapterFor(channel.kind);
+      if (!adapter) continue;
+      const since = new Date(Math.max(now.getTime() - SALES_LOOKBACK_MS, channel.createdAt.getTime()));
+      const orders = await adapter.ordersSince({ id: channel.id, remoteAccount: channel.remoteAccount, credentials: null }, since);
+      for (const order of orders) salesFound += await applyAdapterSale(deps, channel, order);
+    }
+
     // 2. Every item, re-read; progress is visible while it runs.
     const progress = await importShop(deps.db, admin, cause, (p) => {
       void deps.db.reconciliationRun.update({ where: { id: run.id }, data: { itemsRead: p.itemsRead, changes: p.changes } }).catch(() => {});
@@ -67,8 +80,13 @@ export async function reconcileShop(deps: ReconcileDeps, shop: string, trigger: 
       where: { kind: "shopify_store", status: "active", OR: [{ shop }, { remoteAccount: shop }] },
     });
     for (const channel of involved) await syncShopifyStoreListings(deps.db, channel);
-    const items = await deps.db.channelListing.findMany({ where: { shop, inventoryItemId: { not: null } }, select: { inventoryItemId: true } });
-    const pushesQueued = await enqueuePushes(deps.db, shop, [...new Set(items.map((i) => i.inventoryItemId!))]);
+    // Shops holding safety stock top it up (or give back) from what the read found.
+    await applySafetyStock(deps, shop);
+    const [items, components] = await Promise.all([
+      deps.db.channelListing.findMany({ where: { shop, inventoryItemId: { not: null } }, select: { inventoryItemId: true } }),
+      deps.db.listingComponent.findMany({ where: { shop }, select: { inventoryItemId: true } }),
+    ]);
+    const pushesQueued = await enqueuePushes(deps.db, shop, [...new Set([...items.map((i) => i.inventoryItemId!), ...components.map((c) => c.inventoryItemId)])]);
 
     const differences = await deps.db.inventoryLedgerEntry.findMany({
       where: { shop, cause, quantityName: "available" },

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Channel, ChannelListing, Reservation } from "@prisma/client";
+import type { RemoteOrder } from "../channels/adapters";
 import type { Database } from "../db.server";
 import { recordApplied } from "../inventory/mirror.server";
 import type { Logger } from "../observability/logger.server";
@@ -28,26 +29,53 @@ export async function applyChannelSale(deps: SaleDeps, linkedShop: string, order
   const channels = await deps.db.channel.findMany({ where: { kind: "shopify_store", remoteAccount: linkedShop, status: "active" } });
   let applied = 0;
   for (const channel of channels) {
+    const lines = [];
     for (const line of order.lines) {
       const remoteItem = await deps.db.inventoryItem.findFirst({ where: { shop: linkedShop, variantId: line.variantId } });
       const listing = remoteItem
         ? await deps.db.channelListing.findUnique({ where: { channelId_remoteListingId: { channelId: channel.id, remoteListingId: remoteItem.inventoryItemId } } })
         : null;
-      const takes = listing ? await unitsTaken(deps.db, listing, line.quantity) : [];
-      if (!listing || takes.length === 0) {
-        deps.logger.warn("A linked store sold something that is not mapped to an item here; map it on the SKU mapping page", {
-          shop: channel.shop,
-          channel: channel.name,
-          order: order.name,
-          sku: remoteItem?.sku ?? null,
-        });
-        continue;
-      }
-      for (const take of takes) {
-        // One reservation per order line and item: a bundle takes each of its components.
-        const externalRef = takes.length > 1 ? `${order.id}:${line.lineItemId}:${take.inventoryItemId}` : `${order.id}:${line.lineItemId}`;
-        if (await reserveAndApply(deps, channel, order.name, externalRef, take)) applied += 1;
-      }
+      lines.push({ lineItemId: line.lineItemId, quantity: line.quantity, listing, sku: remoteItem?.sku ?? null });
+    }
+    applied += await applyListingSale(deps, channel, order, lines);
+  }
+  return applied;
+}
+
+/** Applies a marketplace order (from its adapter) to the home store. Returns the reservations applied. */
+export async function applyAdapterSale(deps: SaleDeps, channel: Channel, order: RemoteOrder): Promise<number> {
+  const listings = await deps.db.channelListing.findMany({ where: { channelId: channel.id, remoteListingId: { in: order.lines.map((l) => l.remoteListingId) } } });
+  const byRemote = new Map(listings.map((l) => [l.remoteListingId, l]));
+  return applyListingSale(
+    deps,
+    channel,
+    order,
+    order.lines.map((line) => ({ lineItemId: line.lineItemId, quantity: line.quantity, listing: byRemote.get(line.remoteListingId) ?? null, sku: line.remoteListingId })),
+  );
+}
+
+async function applyListingSale(
+  deps: SaleDeps,
+  channel: Channel,
+  order: { id: string; name: string },
+  lines: { lineItemId: string; quantity: number; listing: ChannelListing | null; sku: string | null }[],
+): Promise<number> {
+  let applied = 0;
+  for (const { lineItemId, quantity, listing, sku } of lines) {
+    const takes = listing ? await unitsTaken(deps.db, listing, quantity) : [];
+    if (takes.length === 0) {
+      deps.logger.warn("A channel sold something that is not mapped to an item here; map it on the SKU mapping page", {
+        shop: channel.shop,
+        channel: channel.name,
+        order: order.name,
+        sku,
+      });
+      continue;
+    }
+    for (const take of takes) {
+      // One reservation per order line and item: a bundle takes each of its components.
+      const externalRef = takes.length > 1 ? `${order.id}:${lineItemId}:${take.inventoryItemId}` : `${order.id}:${lineItemId}`;
+      if (await reserveAndApply(deps, channel, order.name, externalRef, take)) applied += 1;
     }
   }
   return applied;

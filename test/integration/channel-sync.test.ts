@@ -1,99 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Session } from "@shopify/shopify-app-remix/server";
-import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
-import { EncryptedSessionStorage } from "../../app/auth/encrypted-session-storage.server";
 import { createConnectionCode, linkStore, LinkError } from "../../app/channels/linking.server";
 import { syncShopifyStoreListings } from "../../app/channels/listings.server";
 import { databaseKind, db } from "../../app/db.server";
-import { processRefreshQueue } from "../../app/inventory/hints.server";
 import { importShop } from "../../app/inventory/mirror.server";
-import { SecretBox } from "../../app/security/secrets.server";
 import { adminClientFor } from "../../app/shopify/admin-session.server";
 import { desiredQuantity, processPushJobs } from "../../app/sync/push.server";
 import { reconcileShop } from "../../app/sync/reconcile.server";
-import { processDueDeliveries } from "../../app/webhooks/processor.server";
-import { emptyQuantities } from "../../devstore/state/model";
-import type { RunningDevStore } from "../../devstore/server";
-import { startHttpServer, type RunningHttpServer } from "../../server/app-server";
 import { quietLogger } from "../support/app";
-import { startFixtureDevStore, type Fixture } from "../support/devstore";
+import { LINKED, linkedItems, runWorkersUntilIdle as runStoresUntilIdle, sell as sellIn, startLinkedStores, truth as truthIn, type LinkedStores } from "../support/linked-stores";
 
 // Two Shopify stores in the dev store, both running Omnistock: the home store (a warehouse and a shop) and
 // a linked store that sells the same SKUs. Sales anywhere must reach the other store, exactly once.
 
-const LINKED = "linked.myshopify.com";
-let devstore: RunningDevStore & { fixture: Fixture };
-let app: RunningHttpServer;
-const linkedItems = { tee: "7301", mug: "7302" };
+let stores: LinkedStores;
+let devstore: LinkedStores["devstore"];
 
-function seedLinkedStore() {
-  const store = devstore.store;
-  store.createShop({ domain: LINKED, name: "Linked Outlet", currencyCode: "EUR" });
-  const now = new Date().toISOString();
-  store.addLocation(LINKED, {
-    id: "7100", name: "Outlet stockroom", kind: "warehouse",
-    address: { address1: "1 Hafenstraße", city: "Köln", zip: "50667", country: "Germany", countryCode: "DE", latitude: 50.94, longitude: 6.96 },
-    isActive: true, fulfillsOnlineOrders: true, localPickup: null, openingHours: null, createdAt: now, updatedAt: now,
-  });
-  for (const [key, sku, variantId, productId] of [["tee", "tee-blk-m ", "7201", "7001"], ["mug", "MUG-GRY", "7202", "7002"]] as const) {
-    const itemId = linkedItems[key];
-    store.addProduct(
-      LINKED,
-      { id: productId, title: key, handle: key, productType: "Test", vendor: "Linked", descriptionHtml: "", tags: [], status: "ACTIVE", options: ["Title"], imageUrl: null, createdAt: now, updatedAt: now },
-      [{ id: variantId, productId, title: "Default Title", sku, barcode: null, price: "20.00", compareAtPrice: null, selectedOptions: ["Default Title"], inventoryPolicy: "DENY", inventoryItemId: itemId, position: 1, createdAt: now, updatedAt: now }],
-      [{ id: itemId, variantId, sku, tracked: true, requiresShipping: true, unitCost: null, createdAt: now, updatedAt: now }],
-    );
-    store.putLevel(LINKED, { inventoryItemId: itemId, locationId: "7100", quantities: { ...emptyQuantities(), available: 0 }, updatedAt: now });
-  }
-}
-
-async function storeSession(shop: string, accessToken: string) {
-  const storage = new EncryptedSessionStorage(new PrismaSessionStorage(db()), new SecretBox(process.env.OMNISTOCK_ENCRYPTION_KEY!));
-  await storage.storeSession(new Session({ id: `offline_${shop}`, shop, state: "", isOnline: false, scope: "write_inventory", accessToken }));
-}
-
-/** Runs every worker until none has anything left to do (webhooks settle first). */
-async function runWorkersUntilIdle() {
-  for (let round = 0; round < 20; round += 1) {
-    await devstore.dispatcher.settle();
-    const handled =
-      (await processDueDeliveries({ db: db(), kind: databaseKind(), logger: quietLogger, adminFor: adminClientFor })) +
-      (await processRefreshQueue({ db: db(), logger: quietLogger, adminFor: adminClientFor })) +
-      (await processPushJobs({ db: db(), kind: databaseKind(), logger: quietLogger, adminFor: adminClientFor }));
-    if (handled === 0) return;
-  }
-  throw new Error("The workers did not settle");
-}
-
-async function sell(shop: string, variantId: string, quantity: number, locationId?: string) {
-  const response = await fetch(`${devstore.url}/_devstore/shops/${shop}/sales`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ lineItems: [{ variantId, quantity }], ...(locationId ? { locationId } : {}) }),
-  });
-  expect(response.status, await response.clone().text()).toBe(201);
-}
-
-const truth = (shop: string, item: string, location: string) => devstore.store.level(shop, item, location)!.quantities.available;
+const runWorkersUntilIdle = () => runStoresUntilIdle(devstore);
+const sell = (shop: string, variantId: string, quantity: number, locationId?: string) => sellIn(devstore, shop, variantId, quantity, locationId);
+const truth = (shop: string, item: string, location: string) => truthIn(devstore, shop, item, location);
 const homeTotal = (item: string) => truth(devstore.fixture.shop, item, devstore.fixture.warehouse) + truth(devstore.fixture.shop, item, devstore.fixture.retail);
 
 beforeAll(async () => {
-  devstore = await startFixtureDevStore();
-  seedLinkedStore();
-  process.env.SHOPIFY_ADMIN_API_ORIGIN = devstore.url;
-  app = await startHttpServer({ port: 0, host: "127.0.0.1", dev: true });
-  devstore.setAppUrl(app.url);
-  await fetch(`${app.url}/healthz`);
-  for (const shop of [devstore.fixture.shop, LINKED]) {
-    await db().shop.create({ data: { shop } });
-    await storeSession(shop, devstore.install(shop).accessToken);
-    await importShop(db(), (await adminClientFor(shop))!, "initial import");
-  }
+  stores = await startLinkedStores();
+  devstore = stores.devstore;
 }, 60_000);
-afterAll(async () => {
-  await app?.close();
-  await devstore?.close();
-});
+afterAll(async () => stores?.close());
 
 describe("linking a store", () => {
   it("refuses a wrong code and a store linking to itself", async () => {

@@ -202,3 +202,33 @@ describe("mapping CSV", () => {
     expect(await db().channelListing.findMany({ where: { channelId: channel.id }, orderBy: { id: "asc" } })).toEqual(before);
   });
 });
+
+describe("reconciliation and marketplaces", () => {
+  it("finds a marketplace sale whose notification never came, and takes the units once", async () => {
+    const { registerAdapter } = await import("../../app/channels/adapters");
+    const { TestMarketplace } = await import("../../app/channels/test-adapter");
+    const { syncAdapterListings } = await import("../../app/channels/listings.server");
+    const { reconcileShop } = await import("../../app/sync/reconcile.server");
+    const market = new TestMarketplace();
+    registerAdapter(market);
+    market.list({ remoteListingId: "m-tee", sku: "TEE-BLK-M", barcode: null, title: "Tee", quantity: 0 });
+    const marketChannel = await db().channel.create({ data: { id: "market-1", shop: home().shop, kind: "test", name: "Test Market" } });
+    await syncAdapterListings(db(), marketChannel, market);
+    await settle();
+
+    const tee = home().items.tee.inventoryItemId;
+    const before = homeAvailable(tee);
+    market.sell("m-tee", 2);
+    const first = await reconcileShop(deps(), home().shop, "merchant");
+    expect(first).toMatchObject({ status: "done" });
+    expect(first.salesFound).toBe(1);
+    await settle();
+    expect(homeAvailable(tee)).toBe(before - 2);
+
+    const second = await reconcileShop(deps(), home().shop, "merchant");
+    expect(second.salesFound).toBe(0);
+    await settle();
+    expect(homeAvailable(tee)).toBe(before - 2);
+    expect(market.listings.get("m-tee")!.quantity).toBe(homeAvailable(tee));
+  });
+});
