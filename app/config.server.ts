@@ -61,6 +61,8 @@ export const configSchema = z
     OMNISTOCK_WORKERS: booleanFlag.default(true),
     // How often every shop is reconciled with Shopify (a full re-read that catches what webhooks missed).
     OMNISTOCK_RECONCILE_HOURS: z.coerce.number().min(0.25).max(168).default(6),
+    // How long a worker's claim on a job holds; a crashed worker's jobs are taken over after it.
+    OMNISTOCK_WORKER_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     // Demo mode allows a dev-only sign-in; it is refused unless every URL is on loopback.
     OMNISTOCK_DEMO: booleanFlag.default(false),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

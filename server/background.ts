@@ -17,20 +17,21 @@ export interface BackgroundWork {
 /** The workers this process runs. On PostgreSQL any number of processes may run them side by side. */
 export function startBackgroundWork(): BackgroundWork {
   const deps = processorDeps();
+  const leaseMs = config().OMNISTOCK_WORKER_LEASE_SECONDS * 1000;
   const webhooks = startWorkerLoop({
     name: "webhook processor",
     logger,
-    runBatch: () => processDueDeliveries(deps),
+    runBatch: () => processDueDeliveries(deps, { leaseMs }),
   });
   const refreshes = startWorkerLoop({
     name: "inventory re-read",
     logger,
-    runBatch: () => processRefreshQueue({ db: db(), logger, adminFor: adminClientFor }),
+    runBatch: () => processRefreshQueue({ db: db(), logger, adminFor: adminClientFor }, { leaseMs }),
   });
   const pushes = startWorkerLoop({
     name: "channel pushes",
     logger,
-    runBatch: () => processPushJobs(deps),
+    runBatch: () => processPushJobs(deps, { leaseMs }),
     idleMs: 250,
   });
   const reconciliation = startWorkerLoop({

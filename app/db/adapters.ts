@@ -14,7 +14,22 @@ export function createAdapter(url: string, options: AdapterOptions = {}) {
     // Given a config rather than a Pool, the adapter owns the pool and closes it on $disconnect().
     return new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 });
   }
-  return new PrismaBetterSQLite3({ url: sqliteFilePath(url), timeout: 10_000 });
+  return new ImmediateTransactions({ url: sqliteFilePath(url), timeout: 10_000 });
+}
+
+/**
+ * SQLite transactions that take the write lock when they begin (BEGIN IMMEDIATE). Prisma's adapter begins them
+ * deferred: a transaction that reads, then writes, fails at once with SQLITE_BUSY when another process (a
+ * separate worker, the CLI) wrote in between, instead of waiting its turn under the busy timeout.
+ */
+class ImmediateTransactions extends PrismaBetterSQLite3 {
+  override async connect() {
+    const adapter = await super.connect();
+    const client = (adapter as unknown as { client: { prepare(sql: string): unknown } }).client;
+    const prepare = client.prepare.bind(client);
+    client.prepare = (sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql);
+    return adapter;
+  }
 }
 
 export function createPgPool(url: string, max = 4): pg.Pool {

@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import BetterSqlite3 from "better-sqlite3";
+import pg from "pg";
 import type { Database } from "../db.server";
 import { databaseKindOf, projectPath, sqliteFilePath, type DatabaseKind } from "./url";
 
@@ -42,6 +43,32 @@ export async function migrationStatus(db: Database, kind: DatabaseKind): Promise
   return { current: pending.length === 0, pending };
 }
 
+/** Migrations recorded as applied, read directly (no Prisma client); none when the database is new. */
+async function appliedMigrationNames(url: string): Promise<string[]> {
+  const query = `SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+  try {
+    if (databaseKindOf(url) === "sqlite") {
+      const file = sqliteFilePath(url);
+      if (!existsSync(file)) return [];
+      const connection = new BetterSqlite3(file, { readonly: true, timeout: 10_000 });
+      try {
+        return (connection.prepare(query).all() as { migration_name: string }[]).map((row) => row.migration_name);
+      } finally {
+        connection.close();
+      }
+    }
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return (await client.query<{ migration_name: string }>(query)).rows.map((row) => row.migration_name);
+    } finally {
+      await client.end();
+    }
+  } catch {
+    return []; // no database or no _prisma_migrations table yet: let Prisma create them
+  }
+}
+
 /** WAL lets readers (admin pages, health checks, the CLI) go on while the worker writes; it persists in the file. */
 function useWriteAheadLog(file: string) {
   const connection = new BetterSqlite3(file);
@@ -60,6 +87,10 @@ export async function migrateDatabase(url: string): Promise<string[]> {
   const kind = databaseKindOf(url);
   if (kind === "sqlite") mkdirSync(path.dirname(sqliteFilePath(url)), { recursive: true });
   const before = new Set(shippedMigrations(kind));
+  // Most starts find nothing to do: a read says so without running Prisma's schema engine, which would take
+  // SQLite's write lock (and wait on, or fail against, another process that is writing).
+  const applied = new Set(await appliedMigrationNames(url));
+  if ([...before].every((name) => applied.has(name))) return [];
   try {
     const { stdout } = await run(projectPath("node_modules", ".bin", "prisma"), ["migrate", "deploy"], {
       cwd: projectPath(),
