@@ -1,11 +1,13 @@
-import { Liquid, Tag, type Context, type Emitter, type TagToken, type TopLevelToken } from "liquidjs";
+import { createHmac } from "node:crypto";
+import { Drop, Liquid, Tag, type Context, type Emitter, type TagToken, type TopLevelToken } from "liquidjs";
 import type { Customer, Product, ShopState, Variant } from "../state/model";
 import type { DevStore } from "../state/store";
-import type { AppBlock, ThemeExtension } from "./extensions";
+import type { AppBlock, BlockSetting, ThemeExtension } from "./extensions";
 
 // A small storefront theme that renders product pages with the merchant's app blocks, through liquidjs with
 // the Shopify objects and filters app blocks use: product, variant, shop, routes, request, customer, block,
-// and the `t`, `asset_url`, `json` and `money` filters.
+// app.metafields, and the `t`, `asset_url`, `json`, `money` and `hmac_sha256` filters (plus liquidjs's own,
+// such as `url_encode` and `escape`).
 
 export const STOREFRONT_LOCALES = ["en", "fr", "de", "es", "ja", "zh-CN", "ru"] as const;
 
@@ -23,6 +25,27 @@ function silentBlockTag(name: string) {
     *render(_ctx: Context, _emitter: Emitter): Generator<unknown, void, unknown> {}
   };
 }
+
+/** A metafield as Liquid sees it: `{{ app.metafields.ns.key }}` and `{{ app.metafields.ns.key.value }}` both give the value. */
+class MetafieldDrop extends Drop {
+  constructor(readonly value: string) {
+    super();
+  }
+  override valueOf(): string {
+    return this.value;
+  }
+}
+
+function appMetafieldsDrop(grouped: Record<string, Record<string, string>>) {
+  return Object.fromEntries(
+    Object.entries(grouped).map(([namespace, keys]) => [
+      namespace,
+      Object.fromEntries(Object.entries(keys).map(([key, value]) => [key, new MetafieldDrop(value)])),
+    ]),
+  );
+}
+
+const liquidValue = (value: unknown) => (value instanceof Drop ? value.valueOf() : value);
 
 export interface RenderContext {
   store: DevStore;
@@ -82,7 +105,13 @@ export function productDrop(store: DevStore, shop: ShopState, product: Product, 
 
 export async function renderBlock(block: AppBlock, ctx: RenderContext, scope: Record<string, unknown>, instanceId: string) {
   const extension = ctx.extensions.find((e) => e.name === block.extension)!;
-  const settings = Object.fromEntries((block.schema.settings ?? []).map((s) => [s.id, s.default ?? null]));
+  // Schema defaults, as a freshly added block has them; a product setting with autofill gets the page's product.
+  const settings = Object.fromEntries(
+    (block.schema.settings ?? []).map((s: BlockSetting & { autofill?: boolean }) => [
+      s.id,
+      s.type === "product" && s.autofill ? (scope.product ?? null) : (s.default ?? null),
+    ]),
+  );
   const local = new Liquid({ strictFilters: true, jsTruthy: false });
   for (const name of ["schema", "javascript", "stylesheet"]) local.registerTag(name, silentBlockTag(name));
   local.registerFilter("t", (key: string, ...args: unknown[]) => {
@@ -94,10 +123,13 @@ export async function renderBlock(block: AppBlock, ctx: RenderContext, scope: Re
   local.registerFilter("money", (cents: unknown) => money(Number(cents) / 100, ctx.shop.currencyCode));
   local.registerFilter("stylesheet_tag", (url: string) => `<link rel="stylesheet" href="${url}">`);
   local.registerFilter("script_tag", (url: string) => `<script src="${url}" defer></script>`);
+  local.registerFilter("hmac_sha256", (input: unknown, key: unknown) =>
+    createHmac("sha256", String(liquidValue(key) ?? "")).update(String(liquidValue(input) ?? "")).digest("hex"),
+  );
   const html = await local.parseAndRender(block.source, {
     ...scope,
     block: { id: instanceId, type: `shopify://apps/omnistock/blocks/${block.name}`, settings, shopify_attributes: `data-block-id="${instanceId}"` },
-    app: { metafields: {} },
+    app: { metafields: appMetafieldsDrop(ctx.store.appMetafields(ctx.shop.domain)) },
   });
   const assets = [
     block.schema.stylesheet ? `<link rel="stylesheet" href="/extensions/${extension.name}/assets/${block.schema.stylesheet}">` : "",
