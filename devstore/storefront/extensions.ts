@@ -14,7 +14,15 @@ export interface AppBlock {
   extension: string;
   name: string;
   source: string;
-  schema: { name?: string; target?: string; settings?: BlockSetting[]; javascript?: string; stylesheet?: string };
+  schema: {
+    name?: string;
+    target?: string;
+    /** Templates the block can be added to ("product", "page", "*"); all of them when absent. */
+    enabled_on?: { templates?: string[] };
+    settings?: BlockSetting[];
+    javascript?: string;
+    stylesheet?: string;
+  };
 }
 
 export interface ThemeExtension {

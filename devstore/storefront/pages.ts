@@ -1,8 +1,10 @@
 import type { Customer, Product, ShopState, Variant } from "../state/model";
 import type { DevStore } from "../state/store";
+import type { AppBlock } from "./extensions";
 import { commonScope, productDrop, renderBlock, STOREFRONT_LOCALES, type RenderContext } from "./theme";
 
-// The dev storefront's pages: a product list, product pages with the app blocks, and a customer login.
+// The dev storefront's pages: a product list, product pages and content pages (/pages/<handle>) with the app
+// blocks enabled on them, and a customer login.
 
 export const escapeHtml = (value: unknown) =>
   String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -59,20 +61,30 @@ export function homePage(store: DevStore, ctx: RenderContext) {
   return layout("Catalog", `<h1>${escapeHtml(ctx.shop.name)}</h1><ul class="grid">${items}</ul>`, ctx);
 }
 
+/** As Shopify offers them: section app blocks, on the templates their schema's enabled_on allows (all without one). */
+function enabledOn(block: AppBlock, template: string): boolean {
+  const templates = block.schema.enabled_on?.templates;
+  return (!block.schema.target || block.schema.target === "section") && (!templates || templates.includes("*") || templates.includes(template));
+}
+
+async function renderAppBlocks(ctx: RenderContext, scope: Record<string, unknown>, template: string): Promise<string[]> {
+  const blocks: string[] = [];
+  let index = 0;
+  for (const extension of ctx.extensions) {
+    for (const block of extension.blocks.filter((b) => enabledOn(b, template))) {
+      index += 1;
+      blocks.push(await renderBlock(block, ctx, scope, `AbC${index}omnistock`));
+    }
+  }
+  return blocks;
+}
+
 export async function productPage(store: DevStore, ctx: RenderContext, product: Product, selected: Variant | undefined) {
   const drop = productDrop(store, ctx.shop, product, selected);
   const scope = { ...commonScope(ctx), product: drop };
   const variants = store.productVariants(ctx.shop.domain, product.id);
   const current = drop.selected_or_first_available_variant;
-  const blocks: string[] = [];
-  let index = 0;
-  for (const extension of ctx.extensions) {
-    for (const block of extension.blocks) {
-      if (block.schema.target && block.schema.target !== "section") continue;
-      index += 1;
-      blocks.push(await renderBlock(block, ctx, scope, `AbC${index}omnistock`));
-    }
-  }
+  const blocks = await renderAppBlocks(ctx, scope, "product");
   const options = variants
     .map((v) => `<option value="${v.id}"${String(v.id) === String(current?.id) ? " selected" : ""}>${escapeHtml(v.title)} - ${escapeHtml(v.price)} ${escapeHtml(ctx.shop.currencyCode)}</option>`)
     .join("");
@@ -101,6 +113,15 @@ export async function productPage(store: DevStore, ctx: RenderContext, product: 
   });
 </script>`;
   return layout(product.title, body, ctx);
+}
+
+/** A content page (page.liquid), e.g. /pages/track-order, with the app blocks enabled on pages. */
+export async function contentPage(ctx: RenderContext, handle: string) {
+  const title = handle.replace(/-/g, " ").replace(/^\w/, (c) => c.toUpperCase());
+  const common = commonScope(ctx);
+  const scope = { ...common, request: { ...common.request, page_type: "page" }, page: { handle, title, url: `/pages/${handle}` } };
+  const blocks = await renderAppBlocks(ctx, scope, "page");
+  return layout(title, `<h1>${escapeHtml(title)}</h1>\n<section class="app-blocks">${blocks.join("\n")}</section>`, ctx);
 }
 
 export function loginPage(ctx: { shop: ShopState; locale: string; customer: Customer | null }, error?: string) {
