@@ -7,11 +7,12 @@ import { z } from "zod";
 import { executeAdminRequest } from "./admin/execute";
 import { IdempotencyRegistry } from "./admin/idempotency";
 import { ThrottleRegistry, type BucketOptions } from "./admin/throttle";
+import { AdminUsage, operationNameOf } from "./admin/usage";
 import { newAccessToken, signProxyQuery, signSessionToken, verifySessionToken } from "./auth";
 import type { Customer, ShopState } from "./state/model";
 import { DevStore, StoreError } from "./state/store";
 import { loadExtensions, type ThemeExtension } from "./storefront/extensions";
-import { escapeHtml, homePage, layout, loginPage, productPage } from "./storefront/pages";
+import { contentPage, escapeHtml, homePage, layout, loginPage, productPage } from "./storefront/pages";
 import { STOREFRONT_LOCALES, type RenderContext } from "./storefront/theme";
 import { SaleSimulator } from "./simulator";
 import { WebhookDispatcher, type ChaosSettings } from "./webhooks/dispatcher";
@@ -54,6 +55,8 @@ export interface RunningDevStore {
   dispatcher: WebhookDispatcher;
   simulator: SaleSimulator;
   throttles: ThrottleRegistry;
+  /** Admin API requests, points (extensions.cost) and THROTTLED answers per shop, for benchmarks. */
+  usage: AdminUsage;
   installations: Map<string, Installation>;
   /** Points webhooks and the app proxy at the app (once it is listening). */
   setAppUrl(url: string): void;
@@ -106,6 +109,7 @@ const chaosSchema = z.object({
 export async function startDevStore(options: DevStoreOptions, store = new DevStore()): Promise<RunningDevStore> {
   const app = { ...options.app };
   const throttles = new ThrottleRegistry(options.bucket);
+  const usage = new AdminUsage();
   const idempotency = new IdempotencyRegistry();
   const installations = new Map<string, Installation>();
   const byShop = new Map<string, Installation>();
@@ -181,6 +185,7 @@ export async function startDevStore(options: DevStoreOptions, store = new DevSto
       { store, shopDomain: installation.shop, appKey: app.apiKey },
       { store, throttles, idempotency },
     );
+    usage.record(installation.shop, operationNameOf(body.query, typeof body.operationName === "string" ? body.operationName : null), result.body);
     json(res, result.status, result.body);
   }
 
@@ -297,6 +302,11 @@ export async function startDevStore(options: DevStoreOptions, store = new DevSto
       const variant = variantId ? shop.variants.get(variantId) : undefined;
       extensions = loadExtensions(options.extensionsDir); // pick up rebuilt widgets without a restart
       return html(res, 200, await productPage(store, { ...ctx, extensions }, found, variant?.productId === found.id ? variant : undefined));
+    }
+    const page = /^\/pages\/([\w-]+)$/.exec(pathname);
+    if (page) {
+      extensions = loadExtensions(options.extensionsDir);
+      return html(res, 200, await contentPage({ ...ctx, extensions }, page[1]!));
     }
     if (pathname === "/account/login" && req.method === "POST") {
       const form = parseForm(await readBody(req), req.headers["content-type"]);
@@ -492,6 +502,7 @@ export async function startDevStore(options: DevStoreOptions, store = new DevSto
     dispatcher,
     simulator,
     throttles,
+    usage,
     installations,
     install,
     setAppUrl: (url: string) => {
