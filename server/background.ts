@@ -3,12 +3,14 @@ import { db } from "../app/db.server";
 import { processRefreshQueue } from "../app/inventory/hints.server";
 import { processPushJobs } from "../app/sync/push.server";
 import { reconcileDueShop } from "../app/sync/reconcile.server";
-import { onWebhookStored } from "../app/jobs/signals.server";
+import { onWebhookStored, onWorkQueued } from "../app/jobs/signals.server";
 import { adminClientFor } from "../app/shopify/admin-session.server";
 import { startWorkerLoop } from "../app/jobs/worker.server";
 import { logger } from "../app/observability/logger.server";
 import { processorDeps } from "../app/services.server";
 import { processDueDeliveries } from "../app/webhooks/processor.server";
+import { trackingWorkDeps } from "../app/tracking/services.server";
+import { runTrackingWork } from "../app/tracking/worker.server";
 
 export interface BackgroundWork {
   stop(): Promise<void>;
@@ -40,11 +42,16 @@ export function startBackgroundWork(): BackgroundWork {
     runBatch: () => reconcileDueShop({ db: db(), logger, adminFor: adminClientFor }, config().OMNISTOCK_RECONCILE_HOURS * 3_600_000),
     idleMs: 60_000,
   });
-  const unsubscribe = onWebhookStored(() => webhooks.wake());
+  const tracking = startWorkerLoop({ name: "tracking", logger, runBatch: () => runTrackingWork(trackingWorkDeps()), idleMs: 2000 });
+  const unsubscribers = [
+    onWebhookStored(() => webhooks.wake()),
+    onWorkQueued("refresh", () => refreshes.wake()),
+    onWorkQueued("push", () => pushes.wake()),
+  ];
   return {
     stop: async () => {
-      unsubscribe();
-      await Promise.all([webhooks.stop(), refreshes.stop(), pushes.stop(), reconciliation.stop()]);
+      for (const unsubscribe of unsubscribers) unsubscribe();
+      await Promise.all([webhooks.stop(), refreshes.stop(), pushes.stop(), reconciliation.stop(), tracking.stop()]);
     },
   };
 }

@@ -15,13 +15,26 @@ export const QUANTITY_NAMES = [
   "safety_stock",
 ] as const;
 
-/** Locations per item read at once: items stocked in more locations are read level page by level page. */
+/** Most locations read per item (Shopify's Standard plans allow fewer locations than this). */
 export const LEVELS_PER_ITEM = 50;
-// Per item: 1 + variants(first: 1) (2 + 1 x (1 + product 1)) + inventoryLevels (2 + 50 x (1 + location 1 + quantities 1))
-// = 1 + 4 + 152 = 157 points.
-export const ITEM_READ_COST = 157;
-/** Items re-read in one nodes(ids:) request: 6 x 157 = 942 points. */
-export const ITEMS_PER_READ = Math.floor(1000 / ITEM_READ_COST);
+
+/** Points one item costs to read with `levels` levels: 1 + variants(first: 1) (2 + 1 x (1 + product 1)) +
+ * inventoryLevels (2 + levels x (1 + location 1 + quantities 1)). */
+export const itemReadCost = (levels: number) => 7 + 3 * levels;
+
+/** Items re-read in one request at the most levels: 6 x 157 = 942 points. */
+export const ITEMS_PER_READ = Math.floor(1000 / itemReadCost(LEVELS_PER_ITEM));
+
+/**
+ * How to read a shop's items: as many levels per item as it has locations (a little headroom for one just
+ * added), and as many items per request as stay under 1,000 points. Shopify reserves the requested cost before
+ * it runs a query, so asking for 50 levels in a 3-location shop would make every read wait for points it never
+ * uses: 6 items would reserve 942 points instead of 6 x 22.
+ */
+export function itemReadPlan(locationCount: number): { levels: number; itemsPerRead: number } {
+  const levels = Math.min(LEVELS_PER_ITEM, Math.max(1, locationCount + 2));
+  return { levels, itemsPerRead: Math.min(250, Math.floor(990 / itemReadCost(levels))) };
+}
 
 const ITEM_FIELDS = /* GraphQL */ `
   id
@@ -39,7 +52,7 @@ const ITEM_FIELDS = /* GraphQL */ `
       }
     }
   }
-  inventoryLevels(first: ${LEVELS_PER_ITEM}) {
+  inventoryLevels(first: $levels) {
     nodes {
       location {
         id
@@ -79,9 +92,9 @@ const itemSchema = z.object({
 export type ShopifyInventoryItem = z.infer<typeof itemSchema>;
 
 /** Re-reads inventory items a webhook hinted at (a null node: the item no longer exists). */
-export const inventoryItemsById = adminOperation<{ ids: string[] }, { nodes: (ShopifyInventoryItem | null)[] }>(
+export const inventoryItemsById = adminOperation<{ ids: string[]; levels: number }, { nodes: (ShopifyInventoryItem | null)[] }>(
   /* GraphQL */ `
-    query InventoryItemsById($ids: [ID!]!) {
+    query InventoryItemsById($ids: [ID!]!, $levels: Int!) {
       nodes(ids: $ids) {
         ... on InventoryItem {
           ${ITEM_FIELDS}
@@ -92,11 +105,11 @@ export const inventoryItemsById = adminOperation<{ ids: string[] }, { nodes: (Sh
   z.object({ nodes: z.array(itemSchema.nullable()) }),
 );
 
-/** Pages through every inventory item (initial import and reconciliation): 2 + 6 x 157 = 944 points. */
-export const inventoryItemsPage = adminOperation<{ after?: string | null }, { inventoryItems: { nodes: ShopifyInventoryItem[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
+/** Pages through every inventory item (initial import and reconciliation): 2 + first x itemReadCost(levels). */
+export const inventoryItemsPage = adminOperation<{ after?: string | null; first: number; levels: number }, { inventoryItems: { nodes: ShopifyInventoryItem[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
   /* GraphQL */ `
-    query InventoryItemsPage($after: String) {
-      inventoryItems(first: ${ITEMS_PER_READ}, after: $after) {
+    query InventoryItemsPage($after: String, $first: Int!, $levels: Int!) {
+      inventoryItems(first: $first, after: $after) {
         nodes {
           ${ITEM_FIELDS}
         }

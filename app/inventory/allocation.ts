@@ -243,8 +243,9 @@ export interface LocationLevel {
 }
 
 /**
- * Units available to a channel: over the locations that feed it, sum of max(0, available - safetyStock).
- * A location listed twice would be counted twice and oversell, so that is an error rather than a guess.
+ * Units available to a channel: over the locations that feed it, sum of max(0, available - safetyStock), less
+ * the units oversold locations owe, never below 0. A location listed twice would be counted twice and oversell,
+ * so that is an error rather than a guess.
  */
 export function poolFor(levels: readonly LocationLevel[], feedingLocationIds: ReadonlySet<string>): number {
   const seen = new Set<string>();
@@ -255,11 +256,11 @@ export function poolFor(levels: readonly LocationLevel[], feedingLocationIds: Re
       throw new RangeError(`Location ${level.locationId} appears twice in the inventory levels`);
     }
     seen.add(level.locationId);
-    // A negative available (oversold location) contributes nothing rather than eating other locations' stock:
-    // those units are really on the shelf elsewhere. A negative safety stock is meaningless and counts as 0.
-    pool += Math.max(0, wholeUnits(level.available) - wholeUnits(level.safetyStock ?? 0));
+    // A negative available (an oversold location) is units promised to customers that another location will
+    // have to ship: they are no longer for sale anywhere. A negative safety stock is meaningless and counts as 0.
+    pool += level.available < 0 ? -wholeUnits(-level.available) : Math.max(0, wholeUnits(level.available) - wholeUnits(level.safetyStock ?? 0));
   }
-  return pool;
+  return Math.max(0, pool);
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import type { DatabaseKind } from "../db/url";
 import type { Logger } from "../observability/logger.server";
 import type { AdminClient } from "../shopify/admin-client.server";
 import { defineHandler, type TopicHandler } from "../webhooks/topic-handler";
+import { notifyWorkQueued } from "../jobs/signals.server";
 import { applyChannelRestock, applyChannelSale } from "../sync/sales.server";
 import { enqueuePushes } from "../sync/push.server";
 import { refreshItems } from "./mirror.server";
@@ -17,7 +18,11 @@ import { applySafetyStock } from "./safety-stock.server";
 const levelGid = /^gid:\/\/shopify\/InventoryLevel\/\d+\?inventory_item_id=(\d+)$/;
 const itemGid = /^gid:\/\/shopify\/InventoryItem\/(\d+)$/;
 
-const levelHint = z.looseObject({ admin_graphql_api_id: z.string().regex(levelGid, "not an InventoryLevel gid") });
+const levelHint = z.looseObject({
+  admin_graphql_api_id: z.string().regex(levelGid, "not an InventoryLevel gid"),
+  available: z.number().int().nullable().optional(),
+});
+const levelLocation = /^gid:\/\/shopify\/InventoryLevel\/(\d+)\?/;
 const itemHint = z.looseObject({ admin_graphql_api_id: z.string().regex(itemGid, "not an InventoryItem gid") });
 const orderHint = z.looseObject({
   admin_graphql_api_id: z.string().optional(),
@@ -38,6 +43,7 @@ const idOf = (gidValue: string | undefined, fallback: number | undefined) => gid
 
 /** Queues items for a re-read; a newer hint for a queued item only refreshes its cause. */
 export async function queueRefresh(db: Database, shop: string, inventoryItemIds: string[], cause: string) {
+  if (inventoryItemIds.length) process.nextTick(notifyWorkQueued, "refresh");
   for (const inventoryItemId of new Set(inventoryItemIds)) {
     await db.inventoryRefresh.upsert({
       where: { shop_inventoryItemId: { shop, inventoryItemId } },
@@ -57,7 +63,18 @@ async function itemsOfVariants(db: Database, shop: string, variantIds: string[])
 const levelHandler = defineHandler({
   schema: levelHint,
   async handle(payload, ctx) {
-    await queueRefresh(ctx.db, ctx.shop, [levelGid.exec(payload.admin_graphql_api_id)![1]!], `webhook ${ctx.topic}`);
+    const inventoryItemId = levelGid.exec(payload.admin_graphql_api_id)![1]!;
+    if (typeof payload.available === "number") {
+      // The echo of our own write (a push, a linked sale), or a change a read already found: the mirror shows
+      // that `available` already, and a re-read would spend points to learn nothing that channels sell from.
+      const locationId = levelLocation.exec(payload.admin_graphql_api_id)![1]!;
+      const level = await ctx.db.inventoryLevel.findUnique({
+        where: { shop_inventoryItemId_locationId: { shop: ctx.shop, inventoryItemId, locationId } },
+        select: { available: true },
+      });
+      if (level?.available === payload.available) return "skipped";
+    }
+    await queueRefresh(ctx.db, ctx.shop, [inventoryItemId], `webhook ${ctx.topic}`);
     return "done";
   },
 });
@@ -87,6 +104,9 @@ const orderHandler = defineHandler({
         ),
       });
     }
+    // Fulfilment and edits move units between committed and on hand, not what channels sell: only a new or
+    // cancelled order is worth a re-read (a backstop for a lost inventory_levels/update).
+    if (ctx.topic !== "orders/create" && ctx.topic !== "orders/cancelled") return sold > 0 ? "done" : "skipped";
     const items = await itemsOfVariants(ctx.db, ctx.shop, variants);
     if (items.length === 0) return sold > 0 ? "done" : "skipped";
     await queueRefresh(ctx.db, ctx.shop, items, `webhook ${ctx.topic}`);

@@ -4,11 +4,12 @@ import type { AdminClient } from "../shopify/admin-client.server";
 import {
   inventoryItemsById,
   inventoryItemsPage,
-  ITEMS_PER_READ,
+  itemReadPlan,
   locationsPage,
   type ShopifyInventoryItem,
 } from "./admin-operations";
 import { normalizeSku } from "./sku";
+import { stockChanged } from "./stock-events.server";
 
 // The inventory mirror: what Shopify holds for each item at each location, re-read from the Admin API
 // (webhooks only say *that* something may have changed). Every difference a read finds is written to the
@@ -126,7 +127,10 @@ async function storeLevel(
         if (entries.length) await tx.inventoryLedgerEntry.createMany({ data: entries });
         return true;
       });
-      if (written) return entries.length;
+      if (written) {
+        if (entries.length) stockChanged(key.shop, [key.inventoryItemId]);
+        return entries.length;
+      }
     } catch (error) {
       if ((error as { code?: string }).code !== "P2002") throw error; // created by someone else meanwhile
     }
@@ -137,9 +141,10 @@ async function storeLevel(
 /** Re-reads the given items from Shopify (several per request, within the cost limit) and stores them. */
 export async function refreshItems(db: Database, admin: AdminClient, itemIds: string[], cause: string): Promise<MirrorResult> {
   const result: MirrorResult = { items: 0, changes: 0, changedItemIds: [] };
-  for (let start = 0; start < itemIds.length; start += ITEMS_PER_READ) {
-    const ids = itemIds.slice(start, start + ITEMS_PER_READ);
-    const { data } = await admin.run(inventoryItemsById, { ids: ids.map((id) => gid("InventoryItem", id)) });
+  const { levels, itemsPerRead } = itemReadPlan(await db.location.count({ where: { shop: admin.shop } }));
+  for (let start = 0; start < itemIds.length; start += itemsPerRead) {
+    const ids = itemIds.slice(start, start + itemsPerRead);
+    const { data } = await admin.run(inventoryItemsById, { ids: ids.map((id) => gid("InventoryItem", id)), levels });
     const at = new Date();
     for (const [index, item] of data.nodes.entries()) {
       if (item) {
@@ -161,7 +166,8 @@ export async function refreshItems(db: Database, admin: AdminClient, itemIds: st
 }
 
 const readLocations = async (admin: AdminClient, after: string | null) => (await admin.run(locationsPage, { after })).data;
-const readItems = async (admin: AdminClient, after: string | null) => (await admin.run(inventoryItemsPage, { after })).data;
+const readItems = async (admin: AdminClient, after: string | null, plan: { levels: number; itemsPerRead: number }) =>
+  (await admin.run(inventoryItemsPage, { after, first: plan.itemsPerRead, levels: plan.levels })).data;
 
 export interface ImportProgress {
   itemsRead: number;
@@ -203,8 +209,9 @@ export async function importShop(
   } while (after);
 
   const progress: ImportProgress = { itemsRead: 0, changes: 0 };
+  const plan = itemReadPlan(await db.location.count({ where: { shop: admin.shop } }));
   do {
-    const data = await readItems(admin, after);
+    const data = await readItems(admin, after, plan);
     const at = new Date();
     for (const item of data.inventoryItems.nodes) {
       progress.changes += await storeItem(db, admin.shop, item, cause, at);
@@ -258,6 +265,7 @@ export async function recordApplied(
         data: { available: change.quantityAfter, onHand, observedAt: new Date() },
       });
     });
+    stockChanged(shop, [inventoryItemId]);
   } catch (error) {
     if ((error as { code?: string }).code !== "P2002") throw error; // recorded already
   }

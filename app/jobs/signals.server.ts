@@ -16,3 +16,15 @@ export function onWebhookStored(listener: () => void): () => void {
   signals.on(WEBHOOK_STORED, listener);
   return () => signals.off(WEBHOOK_STORED, listener);
 }
+
+export type WorkKind = "refresh" | "push";
+
+/** Items were queued for a re-read, or listings for a push: wake the loop that does it instead of waiting. */
+export function notifyWorkQueued(kind: WorkKind): void {
+  signals.emit(`work:${kind}`);
+}
+
+export function onWorkQueued(kind: WorkKind, listener: () => void): () => void {
+  signals.on(`work:${kind}`, listener);
+  return () => signals.off(`work:${kind}`, listener);
+}

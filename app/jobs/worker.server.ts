@@ -23,6 +23,8 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
   const errorMs = options.errorMs ?? 1000;
   let running = true;
   let wakeUp: (() => void) | undefined;
+  // Work that arrived while a batch ran (that batch may have looked before it was committed).
+  let woken = false;
   let failures = 0;
 
   const pause = (ms: number) =>
@@ -39,9 +41,10 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
   const finished = (async () => {
     while (running) {
       try {
+        woken = false;
         const handled = await options.runBatch();
         failures = 0;
-        if (handled === 0 && running) await pause(idleMs);
+        if (handled === 0 && running && !woken) await pause(idleMs);
       } catch (error) {
         failures += 1;
         options.logger.error(`${options.name}: a batch failed; retrying`, { error, failures });
@@ -51,7 +54,10 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
   })();
 
   return {
-    wake: () => wakeUp?.(),
+    wake: () => {
+      if (wakeUp) wakeUp();
+      else woken = true;
+    },
     stop: async () => {
       running = false;
       wakeUp?.();

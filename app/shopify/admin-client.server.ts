@@ -83,6 +83,30 @@ export function pacingWaitMs(shop: string, cost: number, now = Date.now()): numb
   return available >= needed ? 0 : Math.ceil(((needed - available) / Math.max(1, restoreRate)) * 1000);
 }
 
+// Requests this process has sent to a shop and not heard back from: Shopify has charged (or will charge) them,
+// but the bucket we remember does not show it yet. Every loop of the process (webhooks, re-reads, pushes) sends
+// to the same shops, so they queue for points here, one decision at a time per shop.
+const inFlight = new Map<string, number>();
+const gates = new Map<string, Promise<void>>();
+
+/** Waits until the shop's bucket can take `cost` on top of what is in flight, then counts it in flight. */
+async function reservePoints(shop: string, cost: number, sleep: (ms: number) => Promise<void>): Promise<() => void> {
+  const turn = (gates.get(shop) ?? Promise.resolve()).then(async () => {
+    for (let wait = pacingWaitMs(shop, cost + (inFlight.get(shop) ?? 0)); wait > 0; wait = pacingWaitMs(shop, cost + (inFlight.get(shop) ?? 0))) {
+      await sleep(wait);
+    }
+    inFlight.set(shop, (inFlight.get(shop) ?? 0) + cost);
+  });
+  gates.set(shop, turn.catch(() => {}));
+  await turn;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    inFlight.set(shop, Math.max(0, (inFlight.get(shop) ?? 0) - cost));
+  };
+}
+
 function remember(shop: string, operation: string, cost: QueryCost | null) {
   if (!cost) return;
   buckets.set(shop, { status: cost.throttleStatus, at: Date.now() });
@@ -102,8 +126,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     shop: options.shop,
     async run(operation, variables) {
       for (let attempt = 0; ; attempt += 1) {
-        const wait = pacingWaitMs(options.shop, operationCosts.get(operation.name) ?? 10);
-        if (wait > 0) await sleep(wait);
+        const release = await reservePoints(options.shop, operationCosts.get(operation.name) ?? 10, sleep);
         try {
           const response = await client.rawRequest<unknown>(
             operation.document,
@@ -148,6 +171,8 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
             operation.name,
             cost ?? undefined,
           );
+        } finally {
+          release();
         }
       }
     },

@@ -3,6 +3,7 @@ import type { Database } from "../db.server";
 import type { DatabaseKind } from "../db/url";
 import { recordApplied, refreshItems } from "../inventory/mirror.server";
 import { claimDueRows } from "../jobs/claim.server";
+import { notifyWorkQueued } from "../jobs/signals.server";
 import type { Logger } from "../observability/logger.server";
 import type { AdminClient } from "../shopify/admin-client.server";
 import { MAX_DELIVERY_ATTEMPTS, retryDelayMs } from "../webhooks/delivery-status";
@@ -31,6 +32,7 @@ export interface PushDeps {
 export async function enqueuePushes(db: Database, shop: string, inventoryItemIds: string[]): Promise<number> {
   if (inventoryItemIds.length === 0) return 0;
   const listings = await listingsOfItems(db, shop, inventoryItemIds);
+  if (listings.length) process.nextTick(notifyWorkQueued, "push");
   const now = new Date();
   for (const listing of listings) {
     // A job being pushed right now only learns that it must run again (see settle); others become due now.

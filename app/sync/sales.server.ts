@@ -88,7 +88,11 @@ async function unitsTaken(db: Database, listing: ChannelListing, quantity: numbe
   return components.map((c) => ({ inventoryItemId: c.inventoryItemId, units: quantity * c.quantity }));
 }
 
-/** Records a reservation for the units and takes them from the home store once. True when applied now. */
+/**
+ * Records the reservations for the units (split over the feeding locations that hold them, most first) and
+ * takes them from the home store once. The split is decided once and stored before anything is applied, so a
+ * retry after a crash applies the same reservations with the same keys. True when something was applied now.
+ */
 async function reserveAndApply(
   deps: SaleDeps,
   channel: Channel,
@@ -96,23 +100,82 @@ async function reserveAndApply(
   externalRef: string,
   take: { inventoryItemId: string; units: number },
 ): Promise<boolean> {
-  let reservation = await deps.db.reservation.findUnique({ where: { channelId_externalRef: { channelId: channel.id, externalRef } } });
-  if (reservation?.status === "applied") return false; // a redelivered webhook
-  if (!reservation) {
-    const locationId = await takeFrom(deps.db, channel.shop, channel.feedingLocationIds, take.inventoryItemId, take.units);
-    if (!locationId) throw new Error(`${channel.shop} has no location stocking item ${take.inventoryItemId}`);
+  const ofLine = { channelId: channel.id, OR: [{ externalRef }, { externalRef: { startsWith: `${externalRef}@` } }] };
+  let reservations = await deps.db.reservation.findMany({ where: ofLine });
+  if (reservations.length === 0) {
+    const parts = await splitAcrossLocations(deps.db, channel.shop, channel.feedingLocationIds, take.inventoryItemId, take.units);
+    if (parts.length === 0) throw new Error(`${channel.shop} has no location stocking item ${take.inventoryItemId}`);
+    const rows = parts.map((part) => ({
+      id: randomUUID(),
+      shop: channel.shop,
+      channelId: channel.id,
+      externalRef: parts.length === 1 ? externalRef : `${externalRef}@${part.locationId}`,
+      inventoryItemId: take.inventoryItemId,
+      locationId: part.locationId,
+      quantity: part.units,
+      status: "pending",
+    }));
     try {
-      reservation = await deps.db.reservation.create({
-        data: { id: randomUUID(), shop: channel.shop, channelId: channel.id, externalRef, inventoryItemId: take.inventoryItemId, locationId, quantity: take.units, status: "pending" },
-      });
+      await deps.db.$transaction(rows.map((data) => deps.db.reservation.create({ data })));
     } catch (error) {
       if ((error as { code?: string }).code !== "P2002") throw error;
       return false; // another worker took this line
     }
+    reservations = await deps.db.reservation.findMany({ where: ofLine });
   }
-  await applyToHome(deps, channel, reservation, -reservation.quantity, reservation.id, `sale ${orderName} on ${channel.name}`);
-  await deps.db.reservation.update({ where: { id: reservation.id }, data: { status: "applied" } });
-  return true;
+  let applied = false;
+  for (const reservation of reservations) {
+    if (reservation.status === "applied") continue; // a redelivered webhook
+    await applyToHome(deps, channel, reservation, -reservation.quantity, reservation.id, `sale ${orderName} on ${channel.name}`);
+    await deps.db.reservation.update({ where: { id: reservation.id }, data: { status: "applied" } });
+    applied = true;
+  }
+  return applied;
+}
+
+/**
+ * Where the units are taken from: the feeding locations that hold them, most first, so no location goes
+ * negative while another still has stock. What no location holds (an oversell) goes to the fullest one.
+ */
+async function splitAcrossLocations(db: Database, shop: string, feedingLocationIds: string, inventoryItemId: string, units: number) {
+  const chosen = JSON.parse(feedingLocationIds) as string[];
+  const levels = await db.inventoryLevel.findMany({
+    where: { shop, inventoryItemId, ...(chosen.length ? { locationId: { in: chosen } } : {}) },
+    orderBy: [{ available: "desc" }, { locationId: "asc" }],
+  });
+  const parts: { locationId: string; units: number }[] = [];
+  let left = units;
+  for (const level of levels) {
+    if (left === 0 || level.available <= 0) break;
+    const part = Math.min(left, level.available);
+    parts.push({ locationId: level.locationId, units: part });
+    left -= part;
+  }
+  if (left > 0 && levels[0]) {
+    const fullest = parts.find((p) => p.locationId === levels[0]!.locationId);
+    if (fullest) fullest.units += left;
+    else parts.push({ locationId: levels[0].locationId, units: left });
+  }
+  return parts;
+}
+
+/**
+ * How many units go back to each location a line's sale took them from: per item, the refunded share of what
+ * was taken (rounded down), put back where most was taken first.
+ */
+export function restockParts<T extends { inventoryItemId: string; quantity: number }>(taken: T[], refunded: number, ordered: number): { sale: T; units: number }[] {
+  const parts: { sale: T; units: number }[] = [];
+  for (const item of new Set(taken.map((t) => t.inventoryItemId))) {
+    const sales = taken.filter((t) => t.inventoryItemId === item).sort((a, b) => b.quantity - a.quantity);
+    const total = sales.reduce((sum, t) => sum + t.quantity, 0);
+    let back = Math.min(total, Math.floor((total * refunded) / Math.max(1, ordered)));
+    for (const sale of sales) {
+      const units = Math.min(back, sale.quantity);
+      if (units > 0) parts.push({ sale, units });
+      back -= units;
+    }
+  }
+  return parts;
 }
 
 /** inventoryAdjustQuantities at the home store, keyed so a retry applies once, then mirrored and pushed. */
@@ -172,12 +235,14 @@ export async function applyChannelRestock(deps: SaleDeps, linkedShop: string, re
     for (const line of restock.lines) {
       const base = `${restock.orderId}:${line.lineItemId}`;
       const taken = await deps.db.reservation.findMany({
-        where: { channelId: channel.id, quantity: { gt: 0 }, OR: [{ externalRef: base }, { externalRef: { startsWith: `${base}:` } }] },
+        where: {
+          channelId: channel.id,
+          quantity: { gt: 0 },
+          OR: [{ externalRef: base }, { externalRef: { startsWith: `${base}:` } }, { externalRef: { startsWith: `${base}@` } }],
+        },
       });
-      for (const sale of taken) {
-        const units = Math.min(sale.quantity, Math.floor((sale.quantity * line.quantity) / Math.max(1, line.orderedQuantity)));
-        if (units <= 0) continue;
-        const externalRef = `restock:${restock.refundId}:${line.lineItemId}:${sale.inventoryItemId}`;
+      for (const { sale, units } of restockParts(taken, line.quantity, line.orderedQuantity)) {
+        const externalRef = `restock:${restock.refundId}:${line.lineItemId}:${sale.inventoryItemId}@${sale.locationId}`;
         let record = await deps.db.reservation.findUnique({ where: { channelId_externalRef: { channelId: channel.id, externalRef } } });
         if (record?.status === "applied") continue;
         if (!record) {
@@ -198,15 +263,4 @@ export async function applyChannelRestock(deps: SaleDeps, linkedShop: string, re
     }
   }
   return applied;
-}
-
-/** The feeding location with the most units of the item (the sale is shipped from there). */
-async function takeFrom(db: Database, shop: string, feedingLocationIds: string, inventoryItemId: string, units: number): Promise<string | null> {
-  const chosen = JSON.parse(feedingLocationIds) as string[];
-  const levels = await db.inventoryLevel.findMany({
-    where: { shop, inventoryItemId, ...(chosen.length ? { locationId: { in: chosen } } : {}) },
-    orderBy: [{ available: "desc" }, { locationId: "asc" }],
-  });
-  const enough = levels.find((level) => level.available >= units);
-  return (enough ?? levels[0])?.locationId ?? null;
 }

@@ -55,4 +55,24 @@ describe("Admin client pacing", () => {
     // refill between requests, never by a refusal.
     expect(Date.now() - started).toBeLessThan(20_000);
   });
+
+  it("paces three loops sending to one shop at once (webhooks, re-reads, pushes) without a THROTTLED answer", async () => {
+    const { accessToken } = devstore.install(devstore.fixture.shop);
+    let throttled = 0;
+    let sent = 0;
+    const watching: typeof fetch = async (input, init) => {
+      sent += 1;
+      const response = await fetch(input, init);
+      const body = (await response.clone().json()) as { errors?: { extensions?: { code?: string } }[] };
+      if (body.errors?.some((e) => e.extensions?.code === "THROTTLED")) throttled += 1;
+      return response;
+    };
+    // Separate clients, as separate worker loops hold them; the bucket is the shop's, shared by all of them.
+    const loops = Array.from({ length: 3 }, () => createAdminClient({ shop: devstore.fixture.shop, accessToken, origin: devstore.url, fetch: watching }));
+    await Promise.all(loops.map(async (admin) => {
+      for (let i = 0; i < 10; i += 1) await admin.run(products);
+    }));
+    expect(sent).toBe(30);
+    expect(throttled).toBe(0);
+  });
 });

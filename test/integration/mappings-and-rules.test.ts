@@ -232,3 +232,20 @@ describe("reconciliation and marketplaces", () => {
     expect(market.listings.get("m-tee")!.quantity).toBe(homeAvailable(tee));
   });
 });
+
+describe("a linked sale larger than any one location's stock", () => {
+  it("is split over the locations that hold the units, so none goes negative while another has stock", async () => {
+    const mug = home().items.mug.inventoryItemId;
+    for (const location of [home().warehouse, home().retail]) {
+      const now = at(mug, location).available;
+      stores.devstore.store.changeQuantity(home().shop, { inventoryItemId: mug, locationId: location, name: "available", delta: 1 - now, reason: "correction" });
+    }
+    await settle();
+    expect(shown(linkedItems.mug)).toBe(2);
+    await sell(stores.devstore, LINKED, "7202", 2);
+    await settle();
+    expect(at(mug, home().warehouse).available).toBe(0);
+    expect(at(mug, home().retail).available).toBe(0);
+    expect(shown(linkedItems.mug)).toBe(0);
+  });
+});

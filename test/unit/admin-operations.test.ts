@@ -1,6 +1,6 @@
 import { parse } from "graphql";
 import { describe, expect, it } from "vitest";
-import { ITEMS_PER_READ } from "../../app/inventory/admin-operations";
+import { itemReadCost, itemReadPlan, ITEMS_PER_READ, LEVELS_PER_ITEM } from "../../app/inventory/admin-operations";
 import { MAX_SINGLE_QUERY_COST, requestedQueryCost } from "../../devstore/admin/cost";
 import { adminSchema, appAdminOperations, validateAdminDocument } from "../support/admin-schema";
 
@@ -20,11 +20,29 @@ describe("Admin GraphQL operations", () => {
 
   it("every operation costs at most Shopify's 1,000-point single-query limit at the sizes the app sends", async () => {
     // The largest variables each operation is sent with: nodes(ids:) batches are ITEMS_PER_READ long.
-    const largest = { ids: Array.from({ length: ITEMS_PER_READ }, (_, i) => `gid://shopify/InventoryItem/${i}`) };
+    const largest = { ids: Array.from({ length: ITEMS_PER_READ }, (_, i) => `gid://shopify/InventoryItem/${i}`), first: ITEMS_PER_READ, levels: LEVELS_PER_ITEM };
     for (const { file, operation } of await appAdminOperations()) {
       const cost = requestedQueryCost(adminSchema(), parse(operation.document), operation.name, largest);
       expect(cost, `${file}: ${operation.name} costs ${cost}`).toBeLessThanOrEqual(MAX_SINGLE_QUERY_COST);
     }
+  });
+
+  it("item reads sized to the shop's locations stay under 1,000 points and cost what itemReadCost says", async () => {
+    const operations = await appAdminOperations();
+    const byId = operations.find((o) => o.operation.name === "InventoryItemsById")!.operation;
+    const page = operations.find((o) => o.operation.name === "InventoryItemsPage")!.operation;
+    for (const locations of [0, 1, 2, 3, 5, 10, 25, 48, 60, 200]) {
+      const { levels, itemsPerRead } = itemReadPlan(locations);
+      expect(levels).toBeGreaterThanOrEqual(Math.min(LEVELS_PER_ITEM, locations));
+      const ids = Array.from({ length: itemsPerRead }, (_, i) => `gid://shopify/InventoryItem/${i}`);
+      const cost = requestedQueryCost(adminSchema(), parse(byId.document), byId.name, { ids, levels });
+      expect(cost, `${locations} locations`).toBe(itemsPerRead * itemReadCost(levels));
+      expect(cost).toBeLessThanOrEqual(MAX_SINGLE_QUERY_COST);
+      const paged = requestedQueryCost(adminSchema(), parse(page.document), page.name, { first: itemsPerRead, levels });
+      expect(paged).toBeLessThanOrEqual(MAX_SINGLE_QUERY_COST);
+    }
+    // A three-location shop reads dozens of items per request, not six.
+    expect(itemReadPlan(3).itemsPerRead).toBeGreaterThan(40);
   });
 
   it("the check fails on a field the schema does not have", () => {

@@ -338,14 +338,23 @@ describe("poolFor", () => {
       ],
       7,
     ],
-    // max(0, -3) + 5 = 5: an oversold location does not eat other locations' stock
+    // -3 + 5 = 2: the 3 units an oversold location owes will ship from the other location
     [
-      "an oversold location contributes 0",
+      "an oversold location's debt comes off the pool",
       [
         { locationId: "warehouse", available: -3 },
         { locationId: "lyon-shop", available: 5 },
       ],
-      5,
+      2,
+    ],
+    // max(0, -3 + 1) = 0: never negative
+    [
+      "a pool in debt shows 0",
+      [
+        { locationId: "warehouse", available: -3 },
+        { locationId: "lyon-shop", available: 1 },
+      ],
+      0,
     ],
     // 5 - max(0, -4) = 5
     ["a negative safety stock counts as 0", [{ locationId: "lyon-shop", available: 5, safetyStock: -4 }], 5],

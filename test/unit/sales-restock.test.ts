@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { restockParts } from "../../app/sync/sales.server";
+
+// A refund puts back the refunded share of what a linked sale took, where it was taken.
+
+const sale = (inventoryItemId: string, locationId: string, quantity: number) => ({ inventoryItemId, locationId, quantity });
+const summary = (parts: ReturnType<typeof restockParts<ReturnType<typeof sale>>>) => parts.map((p) => `${p.sale.inventoryItemId}@${p.sale.locationId}+${p.units}`);
+
+describe("restockParts", () => {
+  it.each<[string, ReturnType<typeof sale>[], number, number, string[]]>([
+    ["a whole line back", [sale("tee", "w", 2)], 2, 2, ["tee@w+2"]],
+    ["half of a 2-pack line (4 units) back", [sale("tee", "w", 4)], 1, 2, ["tee@w+2"]],
+    ["one of two units taken from two locations goes back where most was taken", [sale("tee", "w", 1), sale("tee", "s", 1)], 1, 2, ["tee@w+1"]],
+    ["a split line refunded whole", [sale("tee", "w", 3), sale("tee", "s", 1)], 4, 4, ["tee@w+3", "tee@s+1"]],
+    ["a bundle: each component's share", [sale("mug", "w", 1), sale("tee", "w", 2)], 1, 1, ["mug@w+1", "tee@w+2"]],
+    ["nothing refunded, nothing back", [sale("tee", "w", 2)], 0, 2, []],
+    ["never more than was taken", [sale("tee", "w", 2)], 5, 2, ["tee@w+2"]],
+  ])("%s", (_name, taken, refunded, ordered, expected) => {
+    expect(summary(restockParts(taken, refunded, ordered))).toEqual(expected);
+  });
+});
