@@ -17,6 +17,7 @@ import { adminClientFor } from "./shopify/admin-session.server";
 import { reconcileShop } from "./sync/reconcile.server";
 import { recordInstall, refreshShopDetails } from "./shops/installation.server";
 import { ACCESS_SCOPES } from "./shopify/scopes";
+import { publishStorefrontSettings } from "./storefront-proxy/storefront-settings.server";
 
 
 const settings = config();
@@ -48,6 +49,13 @@ const shopify = shopifyApp({
         origin: settings.SHOPIFY_ADMIN_API_ORIGIN,
       });
       await refreshShopDetails(db(), admin, logger);
+      // The storefront widgets read their signing key and the proxy path from app-data metafields.
+      await publishStorefrontSettings(admin, settings.SHOPIFY_API_SECRET).catch((error: unknown) =>
+        logger.warn("Could not publish the storefront widgets' settings; they show levels only until the next install", {
+          shop: session.shop,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      );
       // Read the catalog in the background: the merchant does not wait for it, and its run shows progress.
       void reconcileShop({ db: db(), logger, adminFor: adminClientFor }, session.shop, "install");
     },

@@ -48,7 +48,7 @@ export const manualMappingSchema = z.object({
 });
 
 /** Maps a listing to one item by hand; `packSize` home units are sold per channel unit. */
-export async function mapListing(db: Database, shop: string, unchecked: z.input<typeof manualMappingSchema>) {
+export async function mapListing(db: Database, shop: string, unchecked: unknown) {
   const input = validated(manualMappingSchema, unchecked);
   const listing = await listingOf(db, shop, input.listingId);
   await requireItems(db, shop, [input.inventoryItemId]);
@@ -73,7 +73,7 @@ export const bundleSchema = z.object({
 });
 
 /** Sells a listing as a bundle: each sale takes `quantity` of every component; it may sell min over them. */
-export async function setBundle(db: Database, shop: string, unchecked: z.input<typeof bundleSchema>) {
+export async function setBundle(db: Database, shop: string, unchecked: unknown) {
   const input = validated(bundleSchema, unchecked);
   const listing = await listingOf(db, shop, input.listingId);
   await requireItems(db, shop, input.components.map((c) => c.inventoryItemId));
@@ -112,7 +112,7 @@ export const overrideFormSchema = z.object({
 });
 
 /** Saves (or, when every field inherits, removes) a SKU's override of a channel's rule. */
-export async function setRuleOverride(db: Database, shop: string, unchecked: z.input<typeof overrideFormSchema>): Promise<RuleOverride | null> {
+export async function setRuleOverride(db: Database, shop: string, unchecked: unknown): Promise<RuleOverride | null> {
   const input = validated(overrideFormSchema, unchecked);
   const channel = await db.channel.findFirst({ where: { id: input.channelId, shop } });
   if (!channel) throw new MappingError("That channel is not connected to this store.");
@@ -226,4 +226,83 @@ export async function exportMappingCsv(db: Database, shop: string): Promise<stri
     return [{ channel: channelName.get(l.channelId) ?? l.channelId, channelSku: l.remoteSku, inventorySku, packSize: l.packSize }];
   });
   return toMappingCsv(rows, { bom: true });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The mapping page
+
+export const MAPPING_PAGE_SIZE = 50;
+
+export interface MappingListing {
+  id: string;
+  channel: string;
+  remoteSku: string | null;
+  remoteListingId: string;
+  status: "matched" | "manual" | "bundle" | "conflict" | "unmatched";
+  matchedVia: string | null;
+  conflict: string | null;
+  item: { id: string; sku: string | null; title: string } | null;
+  packSize: number;
+  components: { sku: string | null; quantity: number }[];
+}
+
+/** One page of a shop's listings; `attention` shows only those in conflict or unmatched. */
+export async function mappingView(db: Database, shop: string, options: { attention?: boolean; page?: number } = {}) {
+  // Not mapped to an item and not a bundle (NULL matchedVia needs its own test: SQL's <> never matches NULL).
+  const unmapped = { shop, inventoryItemId: null, OR: [{ matchedVia: null }, { matchedVia: { not: "bundle" } }] };
+  const where = options.attention ? unmapped : { shop };
+  const total = await db.channelListing.count({ where });
+  const attention = await db.channelListing.count({ where: unmapped });
+  const pages = Math.max(1, Math.ceil(total / MAPPING_PAGE_SIZE));
+  const page = Math.min(Math.max(1, options.page ?? 1), pages);
+  const [channels, listings] = await Promise.all([
+    db.channel.findMany({ where: { shop }, select: { id: true, name: true } }),
+    db.channelListing.findMany({ where, orderBy: [{ channelId: "asc" }, { remoteSku: "asc" }, { id: "asc" }], skip: (page - 1) * MAPPING_PAGE_SIZE, take: MAPPING_PAGE_SIZE }),
+  ]);
+  const components = await db.listingComponent.findMany({ where: { listingId: { in: listings.map((l) => l.id) } } });
+  const itemIds = [...new Set([...listings.flatMap((l) => (l.inventoryItemId ? [l.inventoryItemId] : [])), ...components.map((c) => c.inventoryItemId)])];
+  const items = new Map(
+    (await db.inventoryItem.findMany({ where: { shop, inventoryItemId: { in: itemIds } }, select: { inventoryItemId: true, sku: true, productTitle: true, variantTitle: true } })).map((i) => [
+      i.inventoryItemId,
+      { id: i.inventoryItemId, sku: i.sku, title: [i.productTitle, i.variantTitle !== "Default Title" ? i.variantTitle : null].filter(Boolean).join(" – ") },
+    ]),
+  );
+  const channelName = new Map(channels.map((c) => [c.id, c.name]));
+  const rows: MappingListing[] = listings.map((l) => {
+    const parts = components.filter((c) => c.listingId === l.id);
+    return {
+      id: l.id,
+      channel: channelName.get(l.channelId) ?? l.channelId,
+      remoteSku: l.remoteSku,
+      remoteListingId: l.remoteListingId,
+      status: parts.length ? "bundle" : l.inventoryItemId ? (l.matchedVia === "manual" ? "manual" : "matched") : l.conflict ? "conflict" : "unmatched",
+      matchedVia: l.matchedVia,
+      conflict: l.conflict,
+      item: l.inventoryItemId ? (items.get(l.inventoryItemId) ?? { id: l.inventoryItemId, sku: null, title: "(no longer in the catalog)" }) : null,
+      packSize: l.packSize,
+      components: parts.map((c) => ({ sku: items.get(c.inventoryItemId)?.sku ?? c.inventoryItemId, quantity: c.quantity })),
+    };
+  });
+  return { rows, total, attention, page, pages };
+}
+
+/** An item of the shop by SKU (normalized), for forms where the merchant types a SKU. */
+export async function itemBySku(db: Database, shop: string, sku: string): Promise<string> {
+  const key = normalizeSku(sku);
+  const found = key ? await db.inventoryItem.findMany({ where: { shop, skuKey: key }, select: { inventoryItemId: true }, take: 2 }) : [];
+  if (found.length === 0) throw new MappingError(`No item in this store has SKU ${key ?? sku}.`);
+  if (found.length > 1) throw new MappingError(`Several items share SKU ${key}; give them distinct SKUs in Shopify first.`);
+  return found[0]!.inventoryItemId;
+}
+
+/** "MUG-GRY x2, TEE-BLK-M" -> components; each SKU must name exactly one item. */
+export async function parseBundleComponents(db: Database, shop: string, text: string): Promise<{ inventoryItemId: string; quantity: number }[]> {
+  const parts = text.split(/[,;\n]/).map((p) => p.trim()).filter(Boolean);
+  const components = [];
+  for (const part of parts) {
+    const match = /^(.+?)(?:\s*[x×*]\s*(\d{1,4}))?$/i.exec(part);
+    if (!match) throw new MappingError(`"${part}" is not "SKU" or "SKU x quantity".`);
+    components.push({ inventoryItemId: await itemBySku(db, shop, match[1]!), quantity: match[2] ? Number(match[2]) : 1 });
+  }
+  return components;
 }

@@ -70,8 +70,22 @@ export function throttleWaitMs(cost: QueryCost | null): number {
 // Pacing: what each shop's bucket looked like after our last request (Shopify reports it on every answer),
 // and what each operation cost. Before sending, we wait until the bucket has refilled enough, so a long sync
 // runs at the shop's rate limit instead of running into THROTTLED.
-const buckets = new Map<string, { status: QueryCost["throttleStatus"]; at: number }>();
-const operationCosts = new Map<string, number>();
+// Kept on globalThis: Remix's server build and server/main.ts load separate copies of this module in one
+// process, and the shop's bucket is one for both.
+interface PacingState {
+  buckets: Map<string, { status: QueryCost["throttleStatus"]; at: number }>;
+  operationCosts: Map<string, number>;
+  inFlight: Map<string, number>;
+  gates: Map<string, Promise<void>>;
+}
+const PACING = Symbol.for("omnistock.adminPacing");
+const pacing = ((globalThis as unknown as Record<symbol, PacingState | undefined>)[PACING] ??= {
+  buckets: new Map(),
+  operationCosts: new Map(),
+  inFlight: new Map(),
+  gates: new Map(),
+});
+const { buckets, operationCosts } = pacing;
 
 /** Milliseconds to wait before sending an operation that is expected to cost `cost` points. */
 export function pacingWaitMs(shop: string, cost: number, now = Date.now()): number {
@@ -86,8 +100,7 @@ export function pacingWaitMs(shop: string, cost: number, now = Date.now()): numb
 // Requests this process has sent to a shop and not heard back from: Shopify has charged (or will charge) them,
 // but the bucket we remember does not show it yet. Every loop of the process (webhooks, re-reads, pushes) sends
 // to the same shops, so they queue for points here, one decision at a time per shop.
-const inFlight = new Map<string, number>();
-const gates = new Map<string, Promise<void>>();
+const { inFlight, gates } = pacing;
 
 /** Waits until the shop's bucket can take `cost` on top of what is in flight, then counts it in flight. */
 async function reservePoints(shop: string, cost: number, sleep: (ms: number) => Promise<void>): Promise<() => void> {

@@ -1,0 +1,110 @@
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import type { Database } from "../db.server";
+import { onStockChanged } from "../inventory/stock-events.server";
+import { availabilityFor, verifiedSettings, widgetKey, type LocationRow, type WidgetSettings } from "./availability";
+import { json, type ProxyContext } from "./router.server";
+
+// GET /proxy/availability?variant=&settings=&sig=[&lat=&lng=]: each shop's stock for the variant a shopper is
+// looking at. Stock per variant is cached briefly in memory (a burst of shoppers on one product costs one
+// read) and dropped at once when this process sees the item change; other instances see it within the TTL.
+// Answers carry an ETag, so a widget refreshing unchanged stock gets 304 and no body.
+
+export const REFRESH_SECONDS = 20;
+const CACHE_TTL_MS = 2_000;
+const CACHE_LIMIT = 5_000;
+
+const querySchema = z.object({
+  variant: z.string().regex(/^\d{1,20}$/, "variant must be a numeric variant id"),
+  settings: z.string().max(2_000).optional(),
+  sig: z.string().max(128).optional(),
+  lat: z.coerce.number().min(-90).max(90).optional(),
+  lng: z.coerce.number().min(-180).max(180).optional(),
+});
+
+interface Stock {
+  at: number;
+  found: boolean;
+  inventoryItemId: string | null;
+  alwaysAvailable: boolean;
+  available: Map<string, number>;
+  locations: LocationRow[];
+  updatedAt: string;
+}
+
+const cache = new Map<string, Stock>();
+const cacheKey = (shop: string, variantId: string) => `${shop}\u0000${variantId}`;
+const itemVariants = new Map<string, string>(); // shop + item -> cache key, for invalidation
+
+onStockChanged((shop, inventoryItemIds) => {
+  for (const itemId of inventoryItemIds) {
+    const key = itemVariants.get(`${shop}\u0000${itemId}`);
+    if (key) cache.delete(key);
+  }
+});
+
+async function readStock(db: Database, shop: string, variantId: string, now: number): Promise<Stock> {
+  const key = cacheKey(shop, variantId);
+  const hit = cache.get(key);
+  if (hit && now - hit.at < CACHE_TTL_MS) return hit;
+  const item = await db.inventoryItem.findFirst({ where: { shop, variantId }, select: { inventoryItemId: true, tracked: true, inventoryPolicy: true } });
+  const [levels, locations] = item
+    ? await Promise.all([
+        db.inventoryLevel.findMany({ where: { shop, inventoryItemId: item.inventoryItemId }, select: { locationId: true, available: true, observedAt: true } }),
+        db.location.findMany({
+          where: { shop },
+          select: {
+            locationId: true, name: true, isActive: true, storefrontVisible: true, address1: true, city: true, zip: true,
+            country: true, latitude: true, longitude: true, pickupTime: true, openingHours: true,
+          },
+        }),
+      ])
+    : [[], []];
+  const stock: Stock = {
+    at: now,
+    found: Boolean(item),
+    inventoryItemId: item?.inventoryItemId ?? null,
+    alwaysAvailable: Boolean(item && (!item.tracked || item.inventoryPolicy === "CONTINUE")),
+    available: new Map(levels.map((l) => [l.locationId, l.available])),
+    locations,
+    updatedAt: new Date(Math.max(0, ...levels.map((l) => l.observedAt.getTime()))).toISOString(),
+  };
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+  cache.set(key, stock);
+  if (item) itemVariants.set(`${shop}\u0000${item.inventoryItemId}`, key);
+  return stock;
+}
+
+export async function availabilityHandler(ctx: ProxyContext, appSecret: string): Promise<Response> {
+  const parsed = querySchema.safeParse(Object.fromEntries(ctx.url.searchParams));
+  if (!parsed.success) {
+    return json({ error: "invalid_request", message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") }, { status: 400 });
+  }
+  const query = parsed.data;
+  // Every read is scoped to the shop the request was signed for: a variant of another shop is never found.
+  const stock = await readStock(ctx.db, ctx.shop, query.variant, Date.now());
+  if (!stock.found) return json({ error: "not_found" }, { status: 404 });
+  const { settings } = verifiedSettings(query.settings ?? null, query.sig ?? null, widgetKey(appSecret, ctx.shop));
+  const shopper = query.lat !== undefined && query.lng !== undefined ? { lat: query.lat, lng: query.lng } : null;
+  const body = JSON.stringify({
+    variant: query.variant,
+    proxyPath: ctx.pathPrefix ?? "/apps/omnistock",
+    refreshSeconds: REFRESH_SECONDS,
+    quantities: settings.quantities,
+    updatedAt: stock.updatedAt,
+    locations: availabilityFor({ locations: stock.locations, available: stock.available, alwaysAvailable: stock.alwaysAvailable, settings, shopper }),
+  });
+  const etag = `W/"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
+  const headers = { ETag: etag, "Cache-Control": "private, no-cache", Vary: "Accept-Language" };
+  const sent = ctx.request.headers.get("If-None-Match");
+  if (sent && sent.split(",").some((tag) => tag.trim() === etag)) return new Response(null, { status: 304, headers });
+  return new Response(body, { status: 200, headers: { ...headers, "Content-Type": "application/json; charset=utf-8" } });
+}
+
+/** What the widget would show for a variant with these settings (the admin's preview; same rules, no cache). */
+export async function previewAvailability(db: Database, shop: string, variantId: string, settings: WidgetSettings, shopper: { lat: number; lng: number } | null = null) {
+  cache.delete(cacheKey(shop, variantId));
+  const stock = await readStock(db, shop, variantId, Date.now());
+  if (!stock.found) return null;
+  return availabilityFor({ locations: stock.locations, available: stock.available, alwaysAvailable: stock.alwaysAvailable, settings, shopper });
+}
