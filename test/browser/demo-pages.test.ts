@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
+import { db } from "../../app/db.server";
 import { readAppToml, EXTENSIONS_DIR } from "../../devstore/app-config";
 import { HOME_SHOP, seedDemoShops } from "../../devstore/demo-shops";
 import { startDevStore, type RunningDevStore } from "../../devstore/server";
@@ -76,6 +77,43 @@ describe("the demo in Chromium", () => {
     const ordersAfter = [...devstore.store.shops.values()].reduce((sum, shop) => sum + shop.orders.size, 0);
     expect(ordersAfter - ordersBefore).toBe(devstore.simulator.status.placed);
     await page.screenshot({ path: screenshotPath("admin-simulator"), fullPage: true });
+  });
+
+  it("opens the inventory, SKU mapping, locations and storefront widget pages from the app's navigation", { timeout: 150_000 }, async () => {
+    const frame = page.frameLocator("iframe#app");
+    // The install's catalog import runs in the background; the pages read what it stored.
+    await expect.poll(async () => (await db().reconciliationRun.findFirst({ where: { shop: HOME_SHOP }, orderBy: { startedAt: "desc" } }))?.status, { timeout: 90_000 }).toBe("done");
+    const item = await db().inventoryItem.findFirstOrThrow({ where: { shop: HOME_SHOP, sku: { not: null } }, orderBy: { inventoryItemId: "asc" } });
+
+    await page.locator("#app-nav a", { hasText: "Inventory" }).click();
+    await frame.getByRole("heading", { name: "Inventory" }).waitFor({ timeout: 20_000 });
+    await frame.getByPlaceholder("SKU, barcode or product").fill(item.sku!);
+    await frame.getByRole("button", { name: "Search" }).click();
+    await frame.getByText(item.sku!, { exact: false }).first().waitFor();
+    await expect(frame.getByText(/\d+ items? · page 1 of 1/).textContent()).resolves.toMatch(/^1 item/);
+    await page.screenshot({ path: screenshotPath("admin-inventory"), fullPage: true });
+
+    await page.locator("#app-nav a", { hasText: "SKU mapping" }).click();
+    await frame.getByRole("heading", { name: "SKU mapping" }).waitFor({ timeout: 20_000 });
+    await frame.getByRole("button", { name: "Export CSV" }).waitFor();
+    await page.screenshot({ path: screenshotPath("admin-mapping"), fullPage: true });
+
+    await page.locator("#app-nav a", { hasText: "Locations" }).click();
+    await frame.getByRole("heading", { name: "Locations" }).waitFor({ timeout: 20_000 });
+    const shop = await db().location.findFirstOrThrow({ where: { shop: HOME_SHOP, pickupTime: { not: null } }, orderBy: { name: "asc" } });
+    const card = frame.locator("form").filter({ hasText: shop.name });
+    await card.getByLabel("Opening hours").fill("Mon–Sat 10:00–19:00");
+    await card.getByRole("button", { name: "Save" }).click();
+    await frame.getByText("Saved.", { exact: false }).waitFor();
+    await expect.poll(async () => (await db().location.findUniqueOrThrow({ where: { shop_locationId: { shop: HOME_SHOP, locationId: shop.locationId } } })).openingHours).toBe("Mon–Sat 10:00–19:00");
+    await page.screenshot({ path: screenshotPath("admin-locations"), fullPage: true });
+
+    await page.locator("#app-nav a", { hasText: "Storefront widgets" }).click();
+    await frame.getByRole("heading", { name: "Storefront widgets" }).waitFor({ timeout: 20_000 });
+    await frame.getByText(shop.name).first().waitFor();
+    const deepLink = await frame.getByRole("link", { name: "Add to product pages" }).getAttribute("href");
+    expect(deepLink).toBe(`https://${HOME_SHOP}/admin/themes/current/editor?template=product&addAppBlockId=${process.env.SHOPIFY_API_KEY}/store-availability&target=mainSection`);
+    await page.screenshot({ path: screenshotPath("admin-storefront-widgets"), fullPage: true });
   });
 
   it("renders a storefront product page with its variants", async () => {
