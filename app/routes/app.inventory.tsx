@@ -153,7 +153,7 @@ export default function Inventory() {
             )}
             <Box padding="300">
               <InlineStack align="space-between" blockAlign="center">
-                <Text as="span" tone="subdued">{`${view.total} items · page ${view.page} of ${view.pages}`}</Text>
+                <Text as="span" tone="subdued">{`${view.total} ${view.total === 1 ? "item" : "items"} · page ${view.page} of ${view.pages}`}</Text>
                 <Pagination hasPrevious={view.page > 1} onPrevious={() => go(view.page - 1)} hasNext={view.page < view.pages} onNext={() => go(view.page + 1)} />
               </InlineStack>
             </Box>

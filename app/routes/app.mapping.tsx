@@ -243,7 +243,7 @@ export default function Mapping() {
             )}
             <Box padding="300">
               <InlineStack align="space-between" blockAlign="center">
-                <Text as="span" tone="subdued">{`${view.total} listings · page ${view.page} of ${view.pages}`}</Text>
+                <Text as="span" tone="subdued">{`${view.total} ${view.total === 1 ? "listing" : "listings"} · page ${view.page} of ${view.pages}`}</Text>
                 <Pagination hasPrevious={view.page > 1} onPrevious={() => go(view.page - 1)} hasNext={view.page < view.pages} onNext={() => go(view.page + 1)} />
               </InlineStack>
             </Box>
