@@ -5,7 +5,8 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { projectPath } from "../app/db/url";
-import { webhookIntakeDeps } from "../app/services.server";
+import { proxyDeps, webhookIntakeDeps } from "../app/services.server";
+import { proxyRouter } from "../app/storefront-proxy/routes.server";
 import { MAX_WEBHOOK_BYTES, receiveDelivery } from "../app/webhooks/intake.server";
 
 export interface HttpServerOptions {
@@ -48,6 +49,19 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       receiveDelivery({ method: req.method, header, body }, webhookIntakeDeps())
         .then((answer) => res.status(answer.status).type("text/plain").send(answer.body))
+        .catch(next);
+    });
+    // Storefront widgets poll the app proxy (every shopper on a product page): answered here too. The router
+    // checks Shopify's signature before any handler, exactly as the Remix route app/routes/proxy.$.tsx does.
+    app.get("/proxy/*", (req, res, next) => {
+      const request = new Request(new URL(req.originalUrl, "http://app.internal"), { headers: req.headers as Record<string, string> });
+      proxyRouter
+        .handle(request, (req.params as Record<string, string>)[0] ?? "", proxyDeps())
+        .then(async (response) => {
+          res.status(response.status);
+          response.headers.forEach((value, name) => res.setHeader(name, value));
+          res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
+        })
         .catch(next);
     });
     const buildPath = projectPath("build", "server", "index.js");

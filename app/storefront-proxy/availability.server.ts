@@ -24,6 +24,7 @@ const querySchema = z.object({
 
 interface Stock {
   at: number;
+  ttl: number;
   found: boolean;
   inventoryItemId: string | null;
   alwaysAvailable: boolean;
@@ -36,32 +37,67 @@ const cache = new Map<string, Stock>();
 const cacheKey = (shop: string, variantId: string) => `${shop}\u0000${variantId}`;
 const itemVariants = new Map<string, string>(); // shop + item -> cache key, for invalidation
 
+/** Bumped when a key's stock changes, so a read that started before the change is not cached. */
+const generations = new Map<string, number>();
+
 onStockChanged((shop, inventoryItemIds) => {
   for (const itemId of inventoryItemIds) {
     const key = itemVariants.get(`${shop}\u0000${itemId}`);
-    if (key) cache.delete(key);
+    if (!key) continue;
+    cache.delete(key);
+    pending.delete(key);
+    generations.set(key, (generations.get(key) ?? 0) + 1);
   }
 });
 
-async function readStock(db: Database, shop: string, variantId: string, now: number): Promise<Stock> {
+// A shop's locations change rarely (the merchant edits hours or visibility): read once per LOCATIONS_TTL_MS.
+const LOCATIONS_TTL_MS = 10_000;
+const locationCache = new Map<string, { at: number; rows: LocationRow[] }>();
+
+async function shopLocations(db: Database, shop: string, now: number): Promise<LocationRow[]> {
+  const hit = locationCache.get(shop);
+  if (hit && now - hit.at < LOCATIONS_TTL_MS) return hit.rows;
+  const rows = await db.location.findMany({
+    where: { shop },
+    select: {
+      locationId: true, name: true, isActive: true, storefrontVisible: true, address1: true, city: true, zip: true,
+      country: true, latitude: true, longitude: true, pickupTime: true, openingHours: true,
+    },
+  });
+  if (locationCache.size >= CACHE_LIMIT) locationCache.delete(locationCache.keys().next().value!);
+  locationCache.set(shop, { at: now, rows });
+  return rows;
+}
+
+/** Reads in progress, so shoppers asking for the same variant at once share one read. */
+const pending = new Map<string, Promise<Stock>>();
+
+function readStock(db: Database, shop: string, variantId: string, now: number): Promise<Stock> {
   const key = cacheKey(shop, variantId);
   const hit = cache.get(key);
-  if (hit && now - hit.at < CACHE_TTL_MS) return hit;
+  // Entries filled together would expire together: a little jitter spreads their re-reads.
+  if (hit && now - hit.at < hit.ttl) return Promise.resolve(hit);
+  const inFlight = pending.get(key);
+  if (inFlight) return inFlight;
+  const read: Promise<Stock> = loadStock(db, shop, variantId, key, now).finally(() => {
+    if (pending.get(key) === read) pending.delete(key);
+  });
+  pending.set(key, read);
+  return read;
+}
+
+async function loadStock(db: Database, shop: string, variantId: string, key: string, now: number): Promise<Stock> {
+  const generation = generations.get(key) ?? 0;
   const item = await db.inventoryItem.findFirst({ where: { shop, variantId }, select: { inventoryItemId: true, tracked: true, inventoryPolicy: true } });
   const [levels, locations] = item
     ? await Promise.all([
         db.inventoryLevel.findMany({ where: { shop, inventoryItemId: item.inventoryItemId }, select: { locationId: true, available: true, observedAt: true } }),
-        db.location.findMany({
-          where: { shop },
-          select: {
-            locationId: true, name: true, isActive: true, storefrontVisible: true, address1: true, city: true, zip: true,
-            country: true, latitude: true, longitude: true, pickupTime: true, openingHours: true,
-          },
-        }),
+        shopLocations(db, shop, now),
       ])
     : [[], []];
   const stock: Stock = {
     at: now,
+    ttl: CACHE_TTL_MS * (0.8 + Math.random() * 0.4),
     found: Boolean(item),
     inventoryItemId: item?.inventoryItemId ?? null,
     alwaysAvailable: Boolean(item && (!item.tracked || item.inventoryPolicy === "CONTINUE")),
@@ -69,10 +105,21 @@ async function readStock(db: Database, shop: string, variantId: string, now: num
     locations,
     updatedAt: new Date(Math.max(0, ...levels.map((l) => l.observedAt.getTime()))).toISOString(),
   };
+  if ((generations.get(key) ?? 0) !== generation) return stock; // changed while we read: answer, don't keep
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   cache.set(key, stock);
   if (item) itemVariants.set(`${shop}\u0000${item.inventoryItemId}`, key);
   return stock;
+}
+
+const keys = new Map<string, string>();
+function keyFor(appSecret: string, shop: string): string {
+  let key = keys.get(shop);
+  if (!key) {
+    if (keys.size >= CACHE_LIMIT) keys.clear();
+    keys.set(shop, (key = widgetKey(appSecret, shop)));
+  }
+  return key;
 }
 
 export async function availabilityHandler(ctx: ProxyContext, appSecret: string): Promise<Response> {
@@ -84,7 +131,7 @@ export async function availabilityHandler(ctx: ProxyContext, appSecret: string):
   // Every read is scoped to the shop the request was signed for: a variant of another shop is never found.
   const stock = await readStock(ctx.db, ctx.shop, query.variant, Date.now());
   if (!stock.found) return json({ error: "not_found" }, { status: 404 });
-  const { settings } = verifiedSettings(query.settings ?? null, query.sig ?? null, widgetKey(appSecret, ctx.shop));
+  const { settings } = verifiedSettings(query.settings ?? null, query.sig ?? null, keyFor(appSecret, ctx.shop));
   const shopper = query.lat !== undefined && query.lng !== undefined ? { lat: query.lat, lng: query.lng } : null;
   const body = JSON.stringify({
     variant: query.variant,
@@ -104,6 +151,7 @@ export async function availabilityHandler(ctx: ProxyContext, appSecret: string):
 /** What the widget would show for a variant with these settings (the admin's preview; same rules, no cache). */
 export async function previewAvailability(db: Database, shop: string, variantId: string, settings: WidgetSettings, shopper: { lat: number; lng: number } | null = null) {
   cache.delete(cacheKey(shop, variantId));
+  locationCache.delete(shop);
   const stock = await readStock(db, shop, variantId, Date.now());
   if (!stock.found) return null;
   return availabilityFor({ locations: stock.locations, available: stock.available, alwaysAvailable: stock.alwaysAvailable, settings, shopper });
