@@ -3,7 +3,8 @@ import { StoreError, type DevStore } from "./state/store";
 
 // Places orders on every channel at a chosen rate, so a visitor watches stock, shop availability and
 // tracking change live: online orders and in-store (POS) sales at the home store, and sales in the
-// connected store. Open online orders are shipped with a tracking number after a short while.
+// connected store. Open online orders are shipped with a tracking number after a short while, and parcels on
+// their way move on (carrier events), so tracking pages and emails change live.
 
 export interface SimulatorStatus {
   running: boolean;
@@ -18,6 +19,14 @@ const CARRIERS = [
   { company: "DHL Express", number: () => randomDigits(10) },
   { company: "La Poste", number: () => `6A${randomDigits(11)}` },
 ];
+
+const PARCEL_STEPS = ["CONFIRMED", "IN_TRANSIT", "OUT_FOR_DELIVERY", "DELIVERED"] as const;
+const PARCEL_MESSAGES: Record<(typeof PARCEL_STEPS)[number], string> = {
+  CONFIRMED: "Shipping label created, the carrier has the parcel details",
+  IN_TRANSIT: "Departed from the sorting centre",
+  OUT_FOR_DELIVERY: "Out for delivery",
+  DELIVERED: "Delivered to the recipient",
+};
 
 function randomDigits(length: number): string {
   return Array.from({ length }, () => Math.floor(Math.random() * 10)).join("");
@@ -76,6 +85,31 @@ export class SaleSimulator {
       this.status.refused += 1; // out of stock: a real shopper would not have been able to buy it either
     }
     if (Math.random() < 0.3) this.shipOldestOpenOrder(domain);
+    if (Math.random() < 0.3) this.advanceOldestParcel(domain);
+  }
+
+  /** The carrier scans the parcel that has waited longest: confirmed, in transit, out for delivery, delivered. */
+  private advanceOldestParcel(domain: string) {
+    const shop = this.store.shop(domain);
+    const now = Date.now();
+    const inFlight = [...shop.fulfillments.values()]
+      .filter((f) => f.status === "SUCCESS" && f.trackingNumbers.length > 0 && now - Date.parse(f.createdAt) < 14 * 86_400_000)
+      .filter((f) => !f.events.some((e) => e.status === "DELIVERED" || e.status === "FAILURE"))
+      .sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt));
+    const parcel = inFlight[0];
+    if (!parcel) return;
+    const next = PARCEL_STEPS[PARCEL_STEPS.indexOf(parcel.events.at(-1)?.status as (typeof PARCEL_STEPS)[number]) + 1] ?? "DELIVERED";
+    const origin = shop.locations.get(parcel.locationId)?.address;
+    const destination = shop.orders.get(parcel.orderId)?.shippingAddress ?? origin;
+    const place = next === "CONFIRMED" || next === "IN_TRANSIT" ? origin : destination;
+    this.store.addFulfillmentEvent(domain, parcel.id, {
+      status: next,
+      message: PARCEL_MESSAGES[next],
+      happenedAt: new Date(now).toISOString(),
+      city: place?.city ?? null,
+      country: place?.country ?? null,
+      estimatedDeliveryAt: next === "IN_TRANSIT" ? new Date(now + 2 * 86_400_000).toISOString() : null,
+    });
   }
 
   private pickVariant(shop: ShopState): string | undefined {

@@ -24,6 +24,13 @@ export const SHOP_DATA_ERASERS: Record<string, (tx: Tx, shop: string) => Promise
   ReconciliationRun: (tx, shop) => tx.reconciliationRun.deleteMany({ where: { shop } }),
   ListingComponent: (tx, shop) => tx.listingComponent.deleteMany({ where: { shop } }),
   ChannelRuleOverride: (tx, shop) => tx.channelRuleOverride.deleteMany({ where: { shop } }),
+  Shipment: (tx, shop) => tx.shipment.deleteMany({ where: { shop } }),
+  ShipmentEvent: (tx, shop) => tx.shipmentEvent.deleteMany({ where: { shop } }),
+  TrackingNotification: (tx, shop) => tx.trackingNotification.deleteMany({ where: { shop } }),
+  NotificationSetting: (tx, shop) => tx.notificationSetting.deleteMany({ where: { shop } }),
+  ProviderAccount: (tx, shop) => tx.providerAccount.deleteMany({ where: { shop } }),
+  TrackingRateLimit: (tx, shop) => tx.trackingRateLimit.deleteMany({ where: { shop } }),
+  TrackingBackfill: (tx, shop) => tx.trackingBackfill.deleteMany({ where: { shop } }),
 };
 
 export const SHOP_DATA_KEPT = new Set(["ComplianceRequest"]);

@@ -29,8 +29,14 @@ export default function AdminLayout() {
         <Link to="/app" rel="home">
           Overview
         </Link>
+        <Link to="/app/inventory">Inventory</Link>
         <Link to="/app/channels">Channels</Link>
+        <Link to="/app/mapping">SKU mapping</Link>
+        <Link to="/app/locations">Locations</Link>
         <Link to="/app/sync">Sync activity</Link>
+        <Link to="/app/storefront">Storefront widgets</Link>
+        <Link to="/app/shipments">Shipments</Link>
+        <Link to="/app/notifications">Notifications</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

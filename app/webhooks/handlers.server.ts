@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { findCustomerData, redactCustomerData } from "../compliance/customer-data.server";
 import { eraseShopData } from "../compliance/shop-data.server";
 import { INVENTORY_HINT_HANDLERS } from "../inventory/hints.server";
+import { TRACKING_HANDLERS } from "../tracking/shopify-webhooks.server";
 import { defineHandler, type DeliveryContext, type TopicHandler } from "./topic-handler";
 import {
   appScopesUpdatePayload,
@@ -30,6 +31,7 @@ async function recordCompliance(ctx: DeliveryContext, customerId: string | null,
 
 const HANDLERS: Record<string, TopicHandler> = {
   ...INVENTORY_HINT_HANDLERS,
+  ...TRACKING_HANDLERS,
   "app/uninstalled": defineHandler({
     schema: appUninstalledPayload,
     async handle(_payload, ctx) {

@@ -21,6 +21,7 @@ import {
   filterProducts,
   filterVariants,
   fulfillmentOrderView,
+  fulfillmentView,
   inventoryItemView,
   locationView,
   numericId,
@@ -86,6 +87,8 @@ const QUERY: Record<string, Resolver> = {
   orders: (ctx, args) => connection(filterOrders(ctx, args.query as string), args, (o) => o.id, (o) => orderView(ctx, o)),
   fulfillmentOrder: (ctx, args) =>
     single(ctx.shop.fulfillmentOrders, "FulfillmentOrder", args, (fo) => fulfillmentOrderView(ctx, fo)),
+  fulfillment: (ctx, args) => single(ctx.shop.fulfillments, "Fulfillment", args, (f) => fulfillmentView(ctx, f)),
+  currentAppInstallation: (ctx) => appInstallationView(ctx),
   node: (ctx, args) => nodeById(ctx, String(args.id)),
   nodes: (ctx, args) => {
     const ids = args.ids as string[];
@@ -103,11 +106,25 @@ const MUTATION: Record<string, Resolver> = {
   inventorySetQuantities: (ctx, args) => mutations.inventorySetQuantities(ctx, args as never),
   inventoryMoveQuantities: (ctx, args) => mutations.inventoryMoveQuantities(ctx, args as never),
   orderCreate: (ctx, args) => mutations.orderCreate(ctx, args as never),
+  metafieldsSet: (ctx, args) => mutations.metafieldsSet(ctx, args as never),
   fulfillmentCreate: (ctx, args) => mutations.fulfillmentCreate(ctx, args as never),
   fulfillmentTrackingInfoUpdate: (ctx, args) => mutations.fulfillmentTrackingInfoUpdate(ctx, args as never),
   fulfillmentOrderHold: (ctx, args) => mutations.fulfillmentOrderHold(ctx, args as never),
   fulfillmentOrderReleaseHold: (ctx, args) => mutations.fulfillmentOrderReleaseHold(ctx, args as never),
 };
+
+/** The calling app's installation in the shop: it owns the app-data metafields theme extensions read. */
+function appInstallationView(ctx: AdminContext) {
+  const metafields = ctx.store.appMetafields(ctx.shop.domain);
+  return {
+    __typename: "AppInstallation",
+    id: mutations.appInstallationId(ctx),
+    metafield: ({ namespace, key }: { namespace: string; key: string }) => {
+      const value = metafields[namespace]?.[key];
+      return value === undefined ? null : { __typename: "Metafield", namespace, key, value, type: "single_line_text_field" };
+    },
+  };
+}
 
 function nodeById(ctx: AdminContext, id: string): unknown {
   const match = /^gid:\/\/shopify\/([A-Za-z]+)\/(\d+)$/.exec(id);
@@ -126,6 +143,8 @@ function nodeById(ctx: AdminContext, id: string): unknown {
       return ctx.shop.orders.has(numeric!) ? orderView(ctx, ctx.shop.orders.get(numeric!)!) : null;
     case "FulfillmentOrder":
       return ctx.shop.fulfillmentOrders.has(numeric!) ? fulfillmentOrderView(ctx, ctx.shop.fulfillmentOrders.get(numeric!)!) : null;
+    case "Fulfillment":
+      return ctx.shop.fulfillments.has(numeric!) ? fulfillmentView(ctx, ctx.shop.fulfillments.get(numeric!)!) : null;
     default:
       return null;
   }

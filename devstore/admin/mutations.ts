@@ -464,3 +464,39 @@ export function fulfillmentOrderReleaseHold(ctx: AdminContext, args: { id: strin
     return { fulfillmentOrder: null, ...storeFailure(error, "FulfillmentOrderReleaseHoldPayload") };
   }
 }
+
+// ---------------------------------------------------------------- app-data metafields
+
+/** One installation per app and shop; its id is stable for the shop. */
+export function appInstallationId(ctx: AdminContext): string {
+  const digits = [...`${ctx.appKey}:${ctx.shop.domain}`].reduce((sum, c) => (sum * 31 + c.charCodeAt(0)) % 1_000_000_007, 7);
+  return `gid://shopify/AppInstallation/${digits}`;
+}
+
+interface MetafieldInput {
+  ownerId: string;
+  namespace?: string | null;
+  key: string;
+  type?: string | null;
+  value: string;
+}
+
+/** metafieldsSet for the app's own installation (app-data metafields); other owners are not emulated. */
+export function metafieldsSet(ctx: AdminContext, { metafields }: { metafields: MetafieldInput[] }) {
+  const fail = (errors: UserError[]) => ({ __typename: "MetafieldsSetPayload", metafields: null, userErrors: errors });
+  if (metafields.length > 25) return fail([userError(["metafields"], "Exceeded the maximum metafields input limit of 25.", "LESS_THAN_OR_EQUAL_TO")]);
+  const errors: UserError[] = [];
+  metafields.forEach((m, i) => {
+    if (m.ownerId !== appInstallationId(ctx)) errors.push(userError(["metafields", i, "ownerId"], "The dev store only emulates app-data metafields on the app's own installation.", "INVALID"));
+    if (!m.namespace || m.namespace.length < 3) errors.push(userError(["metafields", i, "namespace"], "Namespace is too short (minimum is 3 characters)", "TOO_SHORT"));
+    if (!/^[a-zA-Z0-9_-]{2,64}$/.test(m.key)) errors.push(userError(["metafields", i, "key"], "Key is invalid", "INVALID"));
+    if (!m.type) errors.push(userError(["metafields", i, "type"], "Type can't be blank", "BLANK"));
+  });
+  if (errors.length) return fail(errors);
+  for (const m of metafields) ctx.store.setAppMetafield(ctx.shop.domain, m.namespace!, m.key, m.type!, m.value);
+  return {
+    __typename: "MetafieldsSetPayload",
+    metafields: metafields.map((m) => ({ __typename: "Metafield", namespace: m.namespace, key: m.key, value: m.value, type: m.type })),
+    userErrors: [],
+  };
+}

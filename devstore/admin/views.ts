@@ -222,6 +222,7 @@ export function orderView(ctx: AdminContext, order: Order): View {
     id: gid("Order", order.id),
     legacyResourceId: order.id,
     name: order.name,
+    number: Number(order.name.replace(/\D/g, "")) || 0,
     email: order.email,
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
@@ -236,6 +237,16 @@ export function orderView(ctx: AdminContext, order: Order): View {
     displayFulfillmentStatus: order.fulfillmentStatus,
     test: false,
     retailLocation: order.locationId ? locationView(ctx, ctx.shop.locations.get(order.locationId)!) : null,
+    shippingAddress: order.shippingAddress
+      ? {
+          __typename: "MailingAddress",
+          address1: order.shippingAddress.address1,
+          city: order.shippingAddress.city,
+          zip: order.shippingAddress.zip,
+          country: order.shippingAddress.country,
+          countryCodeV2: order.shippingAddress.countryCode,
+        }
+      : null,
     customer: customer
       ? {
           __typename: "Customer",
@@ -311,16 +322,62 @@ export function fulfillmentOrderView(ctx: AdminContext, fo: FulfillmentOrder): V
   };
 }
 
+// FulfillmentEventStatus has no PICKED_UP (that is a display status): a pickup's last event reads as DELIVERED.
+const eventStatus = (status: string) => (status === "PICKED_UP" ? "DELIVERED" : status);
+
 export function fulfillmentView(ctx: AdminContext, fulfillment: Fulfillment): View {
+  const order = ctx.shop.orders.get(fulfillment.orderId)!;
+  const location = ctx.shop.locations.get(fulfillment.locationId)!;
+  const siblings = byId([...ctx.shop.fulfillments.values()].filter((f) => f.orderId === order.id));
+  const lineOf = (lineItemId: string) => order.lineItems.find((l) => l.id === lineItemId)!;
+  const at = (status: string) => fulfillment.events.find((e) => e.status === status)?.happenedAt ?? null;
   return {
     __typename: "Fulfillment",
     id: gid("Fulfillment", fulfillment.id),
+    legacyResourceId: fulfillment.id,
+    name: `${order.name}.${siblings.findIndex((f) => f.id === fulfillment.id) + 1}`,
     status: fulfillment.status,
     createdAt: fulfillment.createdAt,
     updatedAt: fulfillment.updatedAt,
     displayStatus: fulfillment.events.at(-1)?.status ?? "FULFILLED",
     estimatedDeliveryAt: fulfillment.events.findLast((e) => e.estimatedDeliveryAt)?.estimatedDeliveryAt ?? null,
-    location: () => locationView(ctx, ctx.shop.locations.get(fulfillment.locationId)!),
+    deliveredAt: at("DELIVERED") ?? at("PICKED_UP"),
+    inTransitAt: at("IN_TRANSIT"),
+    requiresShipping: true,
+    totalQuantity: fulfillment.lineItems.reduce((sum, l) => sum + l.quantity, 0),
+    order: () => orderView(ctx, order),
+    originAddress: {
+      __typename: "FulfillmentOriginAddress",
+      address1: location.address.address1,
+      address2: location.address.address2 ?? null,
+      city: location.address.city,
+      countryCode: location.address.countryCode,
+      provinceCode: location.address.provinceCode ?? null,
+      zip: location.address.zip,
+    },
+    fulfillmentOrders: (args: Args) => {
+      const fo = ctx.shop.fulfillmentOrders.get(fulfillment.fulfillmentOrderId);
+      return connection(fo ? [fo] : [], args, (f) => f.id, (f) => fulfillmentOrderView(ctx, f));
+    },
+    fulfillmentLineItems: (args: Args) =>
+      connection(fulfillment.lineItems, args, (l) => `${fulfillment.id}${l.lineItemId}`, (l) => {
+        const line = lineOf(l.lineItemId);
+        return {
+          __typename: "FulfillmentLineItem",
+          id: gid("FulfillmentLineItem", `${fulfillment.id}${l.lineItemId}`),
+          quantity: l.quantity,
+          lineItem: {
+            __typename: "LineItem",
+            id: gid("LineItem", line.id),
+            title: line.title,
+            name: line.variantTitle ? `${line.title} - ${line.variantTitle}` : line.title,
+            variantTitle: line.variantTitle,
+            sku: line.sku,
+            quantity: line.quantity,
+          },
+        };
+      }),
+    location: () => locationView(ctx, location),
     trackingInfo: (args: { first?: number | null }) =>
       fulfillment.trackingNumbers.slice(0, args.first ?? undefined).map((number, index) => ({
         __typename: "FulfillmentTrackingInfo",
@@ -332,10 +389,12 @@ export function fulfillmentView(ctx: AdminContext, fulfillment: Fulfillment): Vi
       connection(fulfillment.events, args, (e) => e.id, (event) => ({
         __typename: "FulfillmentEvent",
         id: gid("FulfillmentEvent", event.id),
-        status: event.status,
+        status: eventStatus(event.status),
         message: event.message,
         happenedAt: event.happenedAt,
+        createdAt: event.happenedAt,
         city: event.city,
+        province: null,
         country: event.country,
         estimatedDeliveryAt: event.estimatedDeliveryAt,
       })),

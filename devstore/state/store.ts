@@ -756,6 +756,18 @@ export function fulfillmentPayload(shop: ShopState, fulfillment: Fulfillment): R
     updated_at: fulfillment.updatedAt,
     location_id: Number(fulfillment.locationId),
     name: `${order.name}.${[...shop.fulfillments.values()].filter((f) => f.orderId === order.id).indexOf(fulfillment) + 1}`,
+    // As in Shopify's sample: the order's email and where the parcel goes.
+    email: order.email,
+    destination: order.shippingAddress
+      ? {
+          address1: order.shippingAddress.address1,
+          city: order.shippingAddress.city,
+          zip: order.shippingAddress.zip,
+          country: order.shippingAddress.country,
+          country_code: order.shippingAddress.countryCode,
+        }
+      : null,
+    origin_address: null,
     tracking_company: fulfillment.trackingCompany,
     tracking_number: fulfillment.trackingNumbers[0] ?? null,
     tracking_numbers: fulfillment.trackingNumbers,

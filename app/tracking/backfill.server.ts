@@ -1,0 +1,227 @@
+import { Prisma, type Shipment } from "@prisma/client";
+import type { Database } from "../db.server";
+import type { Logger } from "../observability/logger.server";
+import type { AdminClient, QueryCost } from "../shopify/admin-client.server";
+import { fulfillmentWithOrder, trackedOrdersPage, type ShopifyFulfillment, type ShopifyTrackedOrder } from "./admin-operations";
+import { applyFulfillment, deleteShipment, HistoryCache, type FulfillmentSnapshot, type RefreshOptions } from "./shipments.server";
+import { sweepShipments } from "./sweep.server";
+
+// Reading fulfillments from the Admin API: one (a webhook told us about it but not about its order), or every
+// recent one (after install, so shipments and delivery history are there from the first day).
+
+/** How far back the backfill reads orders. */
+export const BACKFILL_DAYS = 90;
+const DAY_MS = 86_400_000;
+
+type OrdersPage = { nodes: (ShopifyTrackedOrder & { fulfillments: ShopifyFulfillment[] })[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+
+const numeric = (gid: string | null | undefined) => (gid ? (gid.split("/").pop() ?? null) : null);
+
+/** A fulfillment and its order as Admin GraphQL returns them, as a snapshot with everything known. */
+export function snapshotFromAdmin(f: ShopifyFulfillment, order: ShopifyTrackedOrder): FulfillmentSnapshot {
+  const fo = f.fulfillmentOrders.nodes[0];
+  const isPickup = fo?.deliveryMethod?.methodType === "PICK_UP";
+  const tracking = f.trackingInfo[0];
+  return {
+    fulfillmentId: numeric(f.id)!,
+    orderId: numeric(order.id),
+    orderName: order.name,
+    orderNumber: order.number,
+    orderPlacedAt: order.createdAt,
+    email: order.email,
+    locale: order.customerLocale,
+    customerId: numeric(order.customer?.id),
+    shopifyStatus: f.status,
+    createdAt: f.createdAt,
+    updatedAt: f.updatedAt,
+    tracking: { company: tracking?.company ?? null, number: tracking?.number ?? null, url: tracking?.url ?? null },
+    estimatedDeliveryAt: f.estimatedDeliveryAt,
+    originCountry: f.originAddress?.countryCode ?? null,
+    destination: order.shippingAddress ? { city: order.shippingAddress.city, countryCode: order.shippingAddress.countryCodeV2 } : null,
+    isPickup,
+    pickupLocationId: isPickup ? numeric(fo?.assignedLocation.location?.id ?? f.location?.id) : null,
+    lineItems: f.fulfillmentLineItems.nodes.map((line) => ({ title: line.lineItem.name, quantity: line.quantity ?? 0 })),
+    events: f.events.nodes.map((e) => ({
+      id: numeric(e.id)!,
+      status: e.status,
+      message: e.message,
+      happenedAt: e.happenedAt,
+      city: e.city,
+      province: e.province,
+      country: e.country,
+      estimatedDeliveryAt: e.estimatedDeliveryAt,
+    })),
+  };
+}
+
+/** A sale handed over at the counter (POS) is not a parcel: it has nothing to track. */
+const isCounterSale = (order: ShopifyTrackedOrder) => order.retailLocation !== null;
+
+/**
+ * Re-reads one fulfillment and applies it. Returns the shipment, or null when the fulfillment is gone, is a
+ * counter sale (its shipment, if a webhook created one, is removed) or was erased for its customer.
+ */
+export async function rereadFulfillment(
+  db: Database,
+  admin: AdminClient,
+  fulfillmentId: string,
+  options: RefreshOptions = {},
+): Promise<Shipment | null> {
+  const { data } = await admin.run(fulfillmentWithOrder, { id: `gid://shopify/Fulfillment/${fulfillmentId}` });
+  const fulfillment = data.fulfillment;
+  if (!fulfillment) return null;
+  if (isCounterSale(fulfillment.order)) {
+    await deleteShipment(db, admin.shop, fulfillmentId);
+    return null;
+  }
+  return applyFulfillment(db, admin.shop, snapshotFromAdmin(fulfillment, fulfillment.order), options);
+}
+
+/** Whether a shipment still lacks what only the Admin API has (the order's date, customer and locale). */
+export const needsOrderDetails = (shipment: Shipment) => shipment.orderPlacedAt === null && shipment.redactedAt === null;
+
+/** Of the shop's Admin API bucket, the share the backfill leaves to the sync engine: it waits below this. */
+const LEAVE_FOR_OTHERS = 0.5;
+
+/** How long to rest after a page so the bucket stays at least half full for everything else. */
+function restAfter(cost: QueryCost | null): number {
+  const bucket = cost?.throttleStatus;
+  if (!bucket) return 0;
+  const missing = bucket.maximumAvailable * LEAVE_FOR_OTHERS - bucket.currentlyAvailable;
+  return missing > 0 ? Math.ceil((missing / Math.max(1, bucket.restoreRate)) * 1000) : 0;
+}
+
+const sinceDate = (now: Date, days: number) => new Date(now.getTime() - days * DAY_MS).toISOString().slice(0, 10);
+
+/** Reads one page of orders (newest first) and applies their fulfillments, as history (no emails). */
+async function backfillPage(db: Database, admin: AdminClient, since: string, after: string | null, now: Date) {
+  const page: { data: { orders: OrdersPage }; cost: QueryCost | null } = await admin.run(trackedOrdersPage, { query: `created_at:>=${since}`, after });
+  const history = new HistoryCache(db, admin.shop);
+  let shipments = 0;
+  for (const order of page.data.orders.nodes) {
+    if (isCounterSale(order)) continue;
+    for (const fulfillment of order.fulfillments) {
+      if (await applyFulfillment(db, admin.shop, snapshotFromAdmin(fulfillment, order), { notify: false, now, history })) shipments += 1;
+    }
+  }
+  const { hasNextPage, endCursor } = page.data.orders.pageInfo;
+  return { shipments, next: hasNextPage && endCursor ? endCursor : null, restMs: restAfter(page.cost) };
+}
+
+/**
+ * Reads every order created in the last `days` days with its fulfillments, newest first (the parcels shoppers
+ * ask about first), pacing itself to leave half of the shop's Admin API bucket to the sync engine. No emails:
+ * this is history. Returns the shipments applied. (The worker does the same a page per batch: runDueBackfill.)
+ */
+export async function backfillShop(
+  db: Database,
+  admin: AdminClient,
+  options: { days?: number; now?: Date; sleep?: (ms: number) => Promise<void> } = {},
+) {
+  const now = options.now ?? new Date();
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const since = sinceDate(now, options.days ?? BACKFILL_DAYS);
+  let after: string | null = null;
+  let shipments = 0;
+  for (;;) {
+    const page: { shipments: number; next: string | null; restMs: number } = await backfillPage(db, admin, since, after, now);
+    shipments += page.shipments;
+    if (!page.next) break;
+    after = page.next;
+    if (page.restMs > 0) await sleep(page.restMs);
+  }
+  // Parcels in flight were estimated before all the history was read: estimate them again.
+  await sweepShipments(db, now, admin.shop);
+  return { shipments };
+}
+
+export interface BackfillDeps {
+  db: Database;
+  logger: Logger;
+  adminFor: (shop: string) => Promise<AdminClient | null>;
+  now?: () => Date;
+}
+
+/** How long a worker holds a run while it reads a page (a crashed worker's run is resumed after it). */
+const PAGE_LEASE_MS = 2 * 60_000;
+/** A failed backfill is tried again after this long. */
+const RETRY_FAILED_MS = 60 * 60_000;
+
+/**
+ * Reads the next page of one shop's backfill: a shop never read, reinstalled since, asked for again, or part
+ * way through. Claims the run first (compare-and-swap on its lease), so workers never read the same page.
+ * Returns 1 when it read a page, 0 when nothing was due.
+ */
+export async function runDueBackfill(deps: BackfillDeps): Promise<number> {
+  const now = deps.now?.() ?? new Date();
+  const shops = await deps.db.shop.findMany({ where: { uninstalledAt: null }, select: { shop: true, installedAt: true } });
+  if (shops.length === 0) return 0;
+  const runs = new Map((await deps.db.trackingBackfill.findMany({ where: { shop: { in: shops.map((s) => s.shop) } } })).map((r) => [r.shop, r]));
+  for (const { shop, installedAt } of shops) {
+    const run = runs.get(shop);
+    const free = !run?.lockedUntil || run.lockedUntil < now;
+    // From the start: never read, asked for again, or read before the latest install.
+    const fresh = !run || run.status === "requested" || (run.status !== "running" && run.startedAt < installedAt);
+    // Where it stopped: a run in progress whose page lease ran out, or a failed one after a while.
+    const resume =
+      run?.status === "running" ||
+      (run?.status === "failed" && now.getTime() - (run.finishedAt ?? run.startedAt).getTime() > RETRY_FAILED_MS);
+    if (!free || !(fresh || resume)) continue;
+
+    const lease = { status: "running", lockedUntil: new Date(now.getTime() + PAGE_LEASE_MS), error: null };
+    const start = fresh ? { since: sinceDate(now, BACKFILL_DAYS), cursor: null, shipments: 0, startedAt: now, finishedAt: null } : {};
+    let claimed: boolean;
+    if (!run) {
+      try {
+        await deps.db.trackingBackfill.create({ data: { shop, ...lease, ...start } });
+        claimed = true;
+      } catch (error) {
+        // Another worker created the run first: it is theirs.
+        if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
+        claimed = false;
+      }
+    } else {
+      const { count } = await deps.db.trackingBackfill.updateMany({
+        where: { shop, status: run.status, lockedUntil: run.lockedUntil },
+        data: { ...lease, ...start },
+      });
+      claimed = count === 1;
+    }
+    if (!claimed) continue;
+    await readClaimedPage(deps, shop, now);
+    return 1;
+  }
+  return 0;
+}
+
+async function readClaimedPage(deps: BackfillDeps, shop: string, now: Date) {
+  const run = await deps.db.trackingBackfill.findUniqueOrThrow({ where: { shop } });
+  try {
+    const admin = await deps.adminFor(shop);
+    if (!admin) throw new Error("No Admin API access for the shop");
+    const page = await backfillPage(deps.db, admin, run.since ?? sinceDate(now, BACKFILL_DAYS), run.cursor, now);
+    if (page.next) {
+      // Rest before the next page, so the sync engine keeps its share of the shop's rate limit.
+      await deps.db.trackingBackfill.update({
+        where: { shop },
+        data: { cursor: page.next, shipments: { increment: page.shipments }, lockedUntil: new Date(Date.now() + page.restMs) },
+      });
+      return;
+    }
+    await sweepShipments(deps.db, now, shop);
+    const done = await deps.db.trackingBackfill.update({
+      where: { shop },
+      data: { status: "done", cursor: null, shipments: { increment: page.shipments }, lockedUntil: null, finishedAt: new Date() },
+    });
+    deps.logger.info("Tracking backfill read recent fulfillments", { shop, shipments: done.shipments, since: run.since });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    deps.logger.warn("Tracking backfill failed; it will be tried again", { shop, error: message });
+    await deps.db.trackingBackfill.update({ where: { shop }, data: { status: "failed", error: message, lockedUntil: null, finishedAt: new Date() } });
+  }
+}
+
+/** Asks for a new backfill of a shop (the merchant's button): the worker picks it up. */
+export async function requestBackfill(db: Database, shop: string) {
+  await db.trackingBackfill.updateMany({ where: { shop, status: { not: "running" } }, data: { status: "requested", error: null } });
+}

@@ -1,0 +1,177 @@
+import { z } from "zod";
+import type { Database } from "../db.server";
+import type { SecretBox } from "../security/secrets.server";
+import { EMAILABLE_STATUSES, type EmailableStatus } from "./email-templates.server";
+import { TRACKING_PROVIDERS, type TrackingProvider } from "./providers/types";
+
+// A shop's tracking email settings and its tracking provider accounts. Secrets (the SMTP password, provider
+// webhook secrets) are sealed with OMNISTOCK_ENCRYPTION_KEY and never leave the server.
+
+export const DEFAULT_SHOPPER_STATUSES: readonly EmailableStatus[] = [
+  "in_transit",
+  "out_for_delivery",
+  "available_for_pickup",
+  "delivered",
+  "exception",
+];
+
+export interface NotificationSettings {
+  shopperEmails: boolean;
+  shopperStatuses: EmailableStatus[];
+  alertEmail: string | null;
+  alertOnException: boolean;
+  alertOnLate: boolean;
+  trackingPageUrl: string | null;
+  fromAddress: string | null;
+  fromName: string | null;
+  smtp: { host: string; port: number; secure: boolean; user: string | null; hasPassword: boolean } | null;
+}
+
+/** Settings plus the sealed SMTP password, for the outbox worker only. */
+export interface SendingSettings extends NotificationSettings {
+  sealedSmtpPassword: string | null;
+}
+
+function statusesOf(json: string | null): EmailableStatus[] {
+  if (json === null) return [...DEFAULT_SHOPPER_STATUSES];
+  try {
+    const parsed = z.array(z.enum(EMAILABLE_STATUSES)).safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : [...DEFAULT_SHOPPER_STATUSES];
+  } catch {
+    return [...DEFAULT_SHOPPER_STATUSES];
+  }
+}
+
+export async function loadSettings(db: Database, shop: string): Promise<SendingSettings> {
+  const row = await db.notificationSetting.findUnique({ where: { shop } });
+  return {
+    shopperEmails: row?.shopperEmails ?? true,
+    shopperStatuses: statusesOf(row?.shopperStatuses ?? null),
+    alertEmail: row?.alertEmail ?? null,
+    alertOnException: row?.alertOnException ?? true,
+    alertOnLate: row?.alertOnLate ?? true,
+    trackingPageUrl: row?.trackingPageUrl ?? null,
+    fromAddress: row?.fromAddress ?? null,
+    fromName: row?.fromName ?? null,
+    smtp: row?.smtpHost
+      ? { host: row.smtpHost, port: row.smtpPort ?? 587, secure: row.smtpSecure, user: row.smtpUser, hasPassword: Boolean(row.smtpPassword) }
+      : null,
+    sealedSmtpPassword: row?.smtpPassword ?? null,
+  };
+}
+
+/** What the admin page may show: everything but the password. */
+export async function settingsForAdmin(db: Database, shop: string): Promise<NotificationSettings> {
+  const { sealedSmtpPassword: _password, ...settings } = await loadSettings(db, shop);
+  return settings;
+}
+
+const checkbox = z
+  .union([z.literal("on"), z.literal("true"), z.literal("")])
+  .optional()
+  .transform((value) => value === "on" || value === "true");
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((value) => (value ? value : null));
+const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
+const optionalEmail = optionalText(254).refine((value) => value === null || EMAIL.test(value), "Enter an email address such as orders@example.com");
+
+/** The settings form, as the admin page posts it (statuses repeated, checkboxes "on"). */
+export const settingsFormSchema = z
+  .object({
+    shopperEmails: checkbox,
+    statuses: z.array(z.enum(EMAILABLE_STATUSES, { error: "Unknown status" })).default([]),
+    alertEmail: optionalEmail,
+    alertOnException: checkbox,
+    alertOnLate: checkbox,
+    trackingPageUrl: optionalText(2000).refine(
+      (value) => value === null || /^https:\/\/[^\s]+$/.test(value),
+      "Enter the full address of your tracking page, starting with https://",
+    ),
+    fromAddress: optionalEmail,
+    fromName: optionalText(100),
+    smtpHost: optionalText(253).refine(
+      (value) => value === null || /^[a-z0-9.-]+$/i.test(value),
+      "Enter the SMTP server's host name, such as smtp.example.com",
+    ),
+    smtpPort: z
+      .string()
+      .trim()
+      .optional()
+      .transform((value, ctx) => {
+        if (!value) return null;
+        const port = Number(value);
+        if (!Number.isInteger(port) || port < 1 || port > 65535) {
+          ctx.addIssue({ code: "custom", message: "Enter a port between 1 and 65535 (usually 587 or 465)" });
+          return z.NEVER;
+        }
+        return port;
+      }),
+    smtpSecure: checkbox,
+    smtpUser: optionalText(254),
+    // Empty keeps the stored password; clearSmtpPassword removes it.
+    smtpPassword: z.string().max(500).optional().transform((value) => (value ? value : null)),
+    clearSmtpPassword: checkbox,
+  })
+  .superRefine((form, ctx) => {
+    if (form.smtpHost && !form.fromAddress) {
+      ctx.addIssue({ code: "custom", path: ["fromAddress"], message: "Emails sent through your SMTP server need a from address" });
+    }
+  });
+export type SettingsForm = z.output<typeof settingsFormSchema>;
+
+export async function saveSettings(db: Database, box: SecretBox, shop: string, form: SettingsForm): Promise<void> {
+  const data = {
+    shopperEmails: form.shopperEmails,
+    shopperStatuses: JSON.stringify([...new Set(form.statuses)]),
+    alertEmail: form.alertEmail,
+    alertOnException: form.alertOnException,
+    alertOnLate: form.alertOnLate,
+    trackingPageUrl: form.trackingPageUrl,
+    fromAddress: form.fromAddress,
+    fromName: form.fromName,
+    smtpHost: form.smtpHost,
+    smtpPort: form.smtpPort,
+    smtpSecure: form.smtpSecure,
+    smtpUser: form.smtpUser,
+    ...(form.smtpPassword ? { smtpPassword: box.seal(form.smtpPassword) } : form.clearSmtpPassword ? { smtpPassword: null } : {}),
+  };
+  await db.notificationSetting.upsert({ where: { shop }, create: { shop, ...data }, update: data });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Tracking provider accounts: the secret each provider signs its webhooks with.
+
+export const providerFormSchema = z.object({
+  provider: z.enum(TRACKING_PROVIDERS),
+  webhookSecret: z.string().trim().min(8, "Paste the webhook secret from the provider's settings").max(500),
+});
+
+export async function saveProviderAccount(db: Database, box: SecretBox, shop: string, provider: TrackingProvider, webhookSecret: string) {
+  const sealed = box.seal(webhookSecret);
+  await db.providerAccount.upsert({
+    where: { shop_provider: { shop, provider } },
+    create: { shop, provider, webhookSecret: sealed },
+    update: { webhookSecret: sealed },
+  });
+}
+
+export async function removeProviderAccount(db: Database, shop: string, provider: TrackingProvider) {
+  await db.providerAccount.deleteMany({ where: { shop, provider } });
+}
+
+/** Which providers a shop has connected (never their secrets). */
+export async function providerAccounts(db: Database, shop: string) {
+  const rows = await db.providerAccount.findMany({ where: { shop }, select: { provider: true, updatedAt: true }, orderBy: { provider: "asc" } });
+  return rows.map((row) => ({ provider: row.provider as TrackingProvider, updatedAt: row.updatedAt.toISOString() }));
+}
+
+/** The webhook secret a provider signs this shop's webhooks with, or null when the shop has not connected it. */
+export async function providerSecret(db: Database, box: SecretBox, shop: string, provider: TrackingProvider): Promise<string | null> {
+  const row = await db.providerAccount.findUnique({ where: { shop_provider: { shop, provider } }, select: { webhookSecret: true } });
+  return row ? box.open(row.webhookSecret) : null;
+}
