@@ -64,9 +64,11 @@ const levelHandler = defineHandler({
   schema: levelHint,
   async handle(payload, ctx) {
     const inventoryItemId = levelGid.exec(payload.admin_graphql_api_id)![1]!;
-    if (typeof payload.available === "number") {
-      // The echo of our own write (a push, a linked sale), or a change a read already found: the mirror shows
-      // that `available` already, and a re-read would spend points to learn nothing that channels sell from.
+    // The echo of our own write (a push, a linked sale), or a change a read already found: the mirror shows
+    // that `available` already, and a re-read would spend points to learn nothing that channels sell from.
+    // Not while a read of the item is queued or running: it may store an older value after this hint.
+    const queued = await ctx.db.inventoryRefresh.findUnique({ where: { shop_inventoryItemId: { shop: ctx.shop, inventoryItemId } }, select: { cause: true } });
+    if (typeof payload.available === "number" && !queued) {
       const locationId = levelLocation.exec(payload.admin_graphql_api_id)![1]!;
       const level = await ctx.db.inventoryLevel.findUnique({
         where: { shop_inventoryItemId_locationId: { shop: ctx.shop, inventoryItemId, locationId } },
@@ -179,6 +181,9 @@ export interface RefreshDeps {
   adminFor: (shop: string) => Promise<AdminClient | null>;
 }
 
+/** How long a shop's items wait after its re-read failed. */
+const REFRESH_RETRY_MS = 30_000;
+
 /** Items re-read per shop per batch (5 Admin requests at most). */
 const ITEMS_PER_BATCH = 30;
 
@@ -226,9 +231,15 @@ export async function processRefreshQueue(deps: RefreshDeps, options: { leaseMs?
       // What changed here must reach every channel that sells it.
       await enqueuePushes(deps.db, shop, [...new Set([...result.changedItemIds, ...held])]);
     } catch (error) {
-      // Give the items back at once for another try; the caller's loop backs off.
-      await deps.db.inventoryRefresh.updateMany({ where: { shop, lockedBy: claim.token }, data: { lockedBy: null, lockedUntil: null } });
-      throw error;
+      // This shop's items wait a while (a shop that keeps failing must not hold up the others); the rest of
+      // the batch goes on.
+      await deps.db.inventoryRefresh.updateMany({ where: { shop, lockedBy: claim.token }, data: { lockedBy: null, lockedUntil: new Date(Date.now() + REFRESH_RETRY_MS) } });
+      deps.logger.error("Inventory re-read failed for a shop; its items are tried again in 30 seconds", {
+        shop,
+        items: queued.length,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      continue;
     }
     // A hint that arrived during the read renewed its row (newer requestedAt, lock cleared): it is read again.
     for (const row of queued) {

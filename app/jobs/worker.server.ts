@@ -23,19 +23,23 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
   const errorMs = options.errorMs ?? 1000;
   let running = true;
   let wakeUp: (() => void) | undefined;
+  let stopNow: (() => void) | undefined;
   // Work that arrived while a batch ran (that batch may have looked before it was committed).
   let woken = false;
   let failures = 0;
 
-  const pause = (ms: number) =>
+  // Only an idle pause ends early on new work: a pause after a failure is a backoff and runs its course.
+  const pause = (ms: number, wakeable = true) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
         wakeUp = undefined;
+        stopNow = undefined;
         resolve();
       }
-      wakeUp = done;
+      if (wakeable) wakeUp = done;
+      stopNow = done;
     });
 
   const finished = (async () => {
@@ -48,7 +52,7 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
       } catch (error) {
         failures += 1;
         options.logger.error(`${options.name}: a batch failed; retrying`, { error, failures });
-        if (running) await pause(Math.min(60_000, errorMs * 2 ** (failures - 1)));
+        if (running) await pause(Math.min(60_000, errorMs * 2 ** (failures - 1)), false);
       }
     }
   })();
@@ -60,7 +64,7 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
     },
     stop: async () => {
       running = false;
-      wakeUp?.();
+      stopNow?.();
       await finished;
     },
   };

@@ -105,11 +105,13 @@ async function reserveAndApply(
   if (reservations.length === 0) {
     const parts = await splitAcrossLocations(deps.db, channel.shop, channel.feedingLocationIds, take.inventoryItemId, take.units);
     if (parts.length === 0) throw new Error(`${channel.shop} has no location stocking item ${take.inventoryItemId}`);
-    const rows = parts.map((part) => ({
+    // The first part always carries the line's own reference: two workers that split the line differently
+    // (they read the levels at different moments) collide on it, and only one set of rows is created.
+    const rows = parts.map((part, index) => ({
       id: randomUUID(),
       shop: channel.shop,
       channelId: channel.id,
-      externalRef: parts.length === 1 ? externalRef : `${externalRef}@${part.locationId}`,
+      externalRef: index === 0 ? externalRef : `${externalRef}@${part.locationId}`,
       inventoryItemId: take.inventoryItemId,
       locationId: part.locationId,
       quantity: part.units,
@@ -166,7 +168,10 @@ async function splitAcrossLocations(db: Database, shop: string, feedingLocationI
 export function restockParts<T extends { inventoryItemId: string; quantity: number }>(taken: T[], refunded: number, ordered: number): { sale: T; units: number }[] {
   const parts: { sale: T; units: number }[] = [];
   for (const item of new Set(taken.map((t) => t.inventoryItemId))) {
-    const sales = taken.filter((t) => t.inventoryItemId === item).sort((a, b) => b.quantity - a.quantity);
+    // Deterministic (quantity, then location): a retry hands the units out exactly as the first attempt did.
+    const sales = taken
+      .filter((t) => t.inventoryItemId === item)
+      .sort((a, b) => b.quantity - a.quantity || String((a as { locationId?: string }).locationId ?? "").localeCompare(String((b as { locationId?: string }).locationId ?? "")));
     const total = sales.reduce((sum, t) => sum + t.quantity, 0);
     let back = Math.min(total, Math.floor((total * refunded) / Math.max(1, ordered)));
     for (const sale of sales) {

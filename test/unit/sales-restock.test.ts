@@ -10,7 +10,9 @@ describe("restockParts", () => {
   it.each<[string, ReturnType<typeof sale>[], number, number, string[]]>([
     ["a whole line back", [sale("tee", "w", 2)], 2, 2, ["tee@w+2"]],
     ["half of a 2-pack line (4 units) back", [sale("tee", "w", 4)], 1, 2, ["tee@w+2"]],
-    ["one of two units taken from two locations goes back where most was taken", [sale("tee", "w", 1), sale("tee", "s", 1)], 1, 2, ["tee@w+1"]],
+    ["one of two units taken from two locations: a tie goes to the same location on every retry", [sale("tee", "w", 1), sale("tee", "s", 1)], 1, 2, ["tee@s+1"]],
+    ["the same whatever order the parts are read in", [sale("tee", "s", 1), sale("tee", "w", 1)], 1, 2, ["tee@s+1"]],
+    ["most goes back where most was taken", [sale("tee", "s", 1), sale("tee", "w", 3)], 2, 4, ["tee@w+2"]],
     ["a split line refunded whole", [sale("tee", "w", 3), sale("tee", "s", 1)], 4, 4, ["tee@w+3", "tee@s+1"]],
     ["a bundle: each component's share", [sale("mug", "w", 1), sale("tee", "w", 2)], 1, 1, ["mug@w+1", "tee@w+2"]],
     ["nothing refunded, nothing back", [sale("tee", "w", 2)], 0, 2, []],
