@@ -33,7 +33,9 @@ export async function claimDueRows(db: Database, kind: DatabaseKind, options: Cl
   const p = () => (kind === "postgresql" ? `$${++n}` : "?");
   const rows = await db.$queryRawUnsafe<{ id: number }[]>(
     `UPDATE ${table}
-        SET status = 'processing', "lockedBy" = ${p()}, "lockedUntil" = ${p()}, attempts = attempts + 1
+        SET status = 'processing', "lockedBy" = ${p()}, "lockedUntil" = ${p()},
+            -- Taking over a crashed worker's claim is not a new attempt: it never got to report one.
+            attempts = CASE WHEN status = 'processing' THEN attempts ELSE attempts + 1 END
       WHERE id IN (
         SELECT id FROM ${table}
          WHERE (status = 'pending' AND "availableAt" <= ${p()}) OR (status = 'processing' AND "lockedUntil" < ${p()})
