@@ -78,7 +78,7 @@ describe("npm run demo", () => {
     await page.screenshot({ path: screenshotPath("demo-product"), fullPage: true });
   });
 
-  it("links the connected store to the home store from the admin, and pushes reach it", { timeout: 360_000 }, async () => {
+  it("links the connected store to the home store from the admin, and pushes reach it", { timeout: 540_000 }, async () => {
     const summary = JSON.parse(readFileSync(path.join(dir, "demo.json"), "utf8")) as { devStore: string; admin: Record<string, string> };
     const page = await browser.newPage({ userAgent: USER_AGENT, viewport: { width: 1280, height: 900 } });
 
@@ -120,7 +120,7 @@ describe("npm run demo", () => {
       .poll(async () => {
         await page.goto(`${summary.admin["omnistock-demo.myshopify.com"]}?path=/app/sync`);
         return home.getByText(/^Last run \(you asked\)/).count();
-      }, { timeout: 60_000, interval: 2000 })
+      }, { timeout: 180_000, interval: 2000 })
       .toBe(1);
     // Nothing had drifted: the mirror, the pushes and the stores agree.
     const report = await home.getByText(/^Last run \(you asked\)/).textContent();
