@@ -32,6 +32,12 @@ class ImmediateTransactions extends PrismaBetterSQLite3 {
   }
 }
 
-export function createPgPool(url: string, max = 4): pg.Pool {
-  return new pg.Pool({ connectionString: url, max });
+/**
+ * A node-postgres pool that survives the server closing an idle connection (a PostgreSQL restart, a failover, an
+ * administrator's pg_terminate_backend): without an error listener, that event would crash the process.
+ */
+export function createPgPool(url: string, max = 4, onIdleError: (error: Error) => void = () => {}): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max });
+  pool.on("error", onIdleError);
+  return pool;
 }

@@ -1,6 +1,7 @@
 import BetterSqlite3 from "better-sqlite3";
-import pg from "pg";
+import { createPgPool } from "../db/adapters";
 import { databaseKindOf, sqliteFilePath } from "../db/url";
+import { logger } from "../observability/logger.server";
 
 // Webhook intake is the hot path: Shopify bursts deliveries, and each must be stored before we answer. The
 // ORM compiles every query (payload included) in WASM, which costs milliseconds; this writer keeps one
@@ -53,7 +54,9 @@ function values(delivery: NewDelivery, date: (value: Date) => string): unknown[]
 
 export function createDeliveryWriter(url: string): DeliveryWriter {
   if (databaseKindOf(url) === "postgresql") {
-    const pool = new pg.Pool({ connectionString: url, max: 4 });
+    const pool = createPgPool(url, 4, (error) =>
+      logger.warn("PostgreSQL closed an idle webhook-intake connection; the next delivery opens a new one", { error }),
+    );
     const text = sql((i) => `$${i}`);
     return {
       // An ISO string with its zone: PostgreSQL stores the UTC time in Prisma's timestamp(3) columns.

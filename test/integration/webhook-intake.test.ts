@@ -119,3 +119,23 @@ describe("the delivery writer", () => {
     expect(await db().webhookDelivery.count({ where: { webhookId: "w-dates", availableAt: { lte: new Date() } } })).toBe(1);
   });
 });
+
+describe.runIf(process.env.OMNISTOCK_TEST_DATABASE === "postgresql")("the delivery writer on PostgreSQL", () => {
+  it("keeps storing after the server closes its connections (a restart or failover), without crashing the process", async () => {
+    const shop = testShop();
+    const send = (webhookId: string) =>
+      post(webhookRequest({ topic: "orders/create", shop, body: samplePayload("orders/create", shop), webhookId }));
+    expect((await send("w-before-restart")).status).toBe(200);
+
+    // What a PostgreSQL restart does to every client: the writer's idle connection is closed under it. An
+    // unhandled 'error' event from the pool would end the test run with an uncaught exception.
+    const terminated = await db().$queryRawUnsafe<{ n: bigint }[]>(
+      `SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+    );
+    expect(Number(terminated[0]!.n)).toBeGreaterThanOrEqual(1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    expect((await send("w-after-restart")).status).toBe(200);
+    expect((await stored(shop)).map((row) => row.webhookId).sort()).toEqual(["w-after-restart", "w-before-restart"]);
+  });
+});
