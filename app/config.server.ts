@@ -63,6 +63,14 @@ export const configSchema = z
     OMNISTOCK_RECONCILE_HOURS: z.coerce.number().min(0.25).max(168).default(6),
     // How long a worker's claim on a job holds; a crashed worker's jobs are taken over after it.
     OMNISTOCK_WORKER_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    // Proxies that append to X-Forwarded-For between the shopper and the app: Shopify's app proxy is one; add
+    // one for each load balancer of yours that appends too. The shopper's address is that many entries from the
+    // right; entries further left come from the shopper's own request and are not trusted.
+    OMNISTOCK_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
+    // Tracking providers' APIs, for polling. Unset means the provider's own host; tests point them at a local fake.
+    OMNISTOCK_AFTERSHIP_API_URL: httpUrl("OMNISTOCK_AFTERSHIP_API_URL").default("https://api.aftership.com"),
+    OMNISTOCK_17TRACK_API_URL: httpUrl("OMNISTOCK_17TRACK_API_URL").default("https://api.17track.net"),
+    OMNISTOCK_EASYPOST_API_URL: httpUrl("OMNISTOCK_EASYPOST_API_URL").default("https://api.easypost.com"),
     // Demo mode allows a dev-only sign-in; it is refused unless every URL is on loopback.
     OMNISTOCK_DEMO: booleanFlag.default(false),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { config } from "../config.server";
-import { countHit, currentCount, type Limit } from "../tracking/rate-limit.server";
+import { countHit, releaseHit, type Limit } from "../tracking/rate-limit.server";
 import { lookupByCustomer, lookupByOrder, lookupByTrackingNumber, type TrackedOrder } from "../tracking/lookup.server";
 import { json, type ProxyContext, type ProxyHandler } from "./router.server";
 
@@ -30,6 +30,8 @@ export interface TrackingLookupOptions {
   now?: () => Date;
   /** Keys the hash that stands for a shopper's address in the counters (default: derived from the app's key). */
   addressKey?: string;
+  /** Proxies that append to X-Forwarded-For (default: OMNISTOCK_TRUSTED_PROXY_HOPS). */
+  trustedProxyHops?: number;
 }
 
 const NO_STORE = { "Cache-Control": "no-store" };
@@ -72,10 +74,15 @@ const querySchema = z
     return { by: "customer" as const };
   });
 
-/** The shopper's address: the first of X-Forwarded-For, which Shopify's proxy sets. */
-function shopperAddress(request: Request): string {
-  const first = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return first && first.length <= 64 ? first.toLowerCase() : "unknown";
+/**
+ * The shopper's address. Each proxy appends the address it got the request from to X-Forwarded-For, so the
+ * entry `hops` from the right is the one Shopify's proxy saw; anything left of it came with the shopper's own
+ * request, and a shopper who could choose it could escape the per-address limit.
+ */
+export function shopperAddress(forwardedFor: string | null, hops: number): string {
+  const entries = (forwardedFor ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+  const entry = entries[Math.max(0, entries.length - hops)];
+  return entry && entry.length <= 64 ? entry.toLowerCase() : "unknown";
 }
 
 const found = (orders: TrackedOrder[]) => json({ orders }, { headers: NO_STORE });
@@ -118,7 +125,11 @@ export function trackingLookup(options: TrackingLookupOptions = {}): ProxyHandle
     }
 
     addressKey ??= createHmac("sha256", config().OMNISTOCK_ENCRYPTION_KEY).update("tracking lookup addresses").digest("base64url");
-    const address = createHmac("sha256", addressKey).update(shopperAddress(request)).digest("base64url").slice(0, 32);
+    const hops = options.trustedProxyHops ?? config().OMNISTOCK_TRUSTED_PROXY_HOPS;
+    const address = createHmac("sha256", addressKey)
+      .update(shopperAddress(request.headers.get("x-forwarded-for"), hops))
+      .digest("base64url")
+      .slice(0, 32);
     const perAddress = await countHit(db, shop, `ip:${address}`, limits.perAddress.windowMs, now);
     if (perAddress.count > limits.perAddress.max) {
       logger.info("Tracking lookups rate limited for a shopper address", { count: perAddress.count });
@@ -127,13 +138,18 @@ export function trackingLookup(options: TrackingLookupOptions = {}): ProxyHandle
 
     switch (query.by) {
       case "order": {
+        // Every attempt takes a failure slot before the lookup and a match gives it back: guesses sent all at
+        // once cannot each see the count below the limit.
         const key = `order:${query.orderNumber}`;
-        const failures = await currentCount(db, shop, key, limits.failuresPerOrder.windowMs, now);
-        if (failures.count >= limits.failuresPerOrder.max) return rateLimited(failures.resetAt, now);
+        const attempt = await countHit(db, shop, key, limits.failuresPerOrder.windowMs, now);
+        if (attempt.count > limits.failuresPerOrder.max) {
+          await releaseHit(db, shop, key, attempt);
+          return rateLimited(attempt.resetAt, now);
+        }
         const orders = await lookupByOrder(db, shop, query.orderNumber, query.email);
-        if (orders) return padded(found(orders));
-        await countHit(db, shop, key, limits.failuresPerOrder.windowMs, now);
-        return padded(notFound());
+        if (!orders) return padded(notFound());
+        await releaseHit(db, shop, key, attempt);
+        return padded(found(orders));
       }
       case "number": {
         const orders = await lookupByTrackingNumber(db, shop, query.number);

@@ -14,6 +14,8 @@ export interface WindowCount {
   count: number;
   /** When the current window ends. */
   resetAt: Date;
+  /** The start of the window the hit was counted in. */
+  windowStart: Date;
 }
 
 const isUniqueViolation = (error: unknown) =>
@@ -29,12 +31,12 @@ export async function countHit(db: Database, shop: string, key: string, windowMs
         update: { count: { increment: 1 } },
       });
       const end = row.windowStart.getTime() + windowMs;
-      if (end > now.getTime()) return { count: row.count, resetAt: new Date(end) };
+      if (end > now.getTime()) return { count: row.count, resetAt: new Date(end), windowStart: row.windowStart };
       const { count } = await db.trackingRateLimit.updateMany({
         where: { shop, key, windowStart: row.windowStart },
         data: { windowStart: now, count: 1 },
       });
-      if (count === 1) return { count: 1, resetAt: new Date(now.getTime() + windowMs) };
+      if (count === 1) return { count: 1, resetAt: new Date(now.getTime() + windowMs), windowStart: now };
       // Another request started the new window first: count this hit in it.
     } catch (error) {
       // Two first hits at once: the other one created the row; increment it.
@@ -44,11 +46,12 @@ export async function countHit(db: Database, shop: string, key: string, windowMs
   throw new Error(`Rate limit counter ${key} kept changing under us`);
 }
 
-/** The count in the current window without adding a hit (0 when the window ran out). */
-export async function currentCount(db: Database, shop: string, key: string, windowMs: number, now: Date): Promise<WindowCount> {
-  const row = await db.trackingRateLimit.findUnique({ where: { shop_key: { shop, key } } });
-  const end = row ? row.windowStart.getTime() + windowMs : 0;
-  return end > now.getTime() ? { count: row!.count, resetAt: new Date(end) } : { count: 0, resetAt: new Date(now.getTime() + windowMs) };
+/** Takes back a hit counted by countHit, if its window is still the current one (a new window owes it nothing). */
+export async function releaseHit(db: Database, shop: string, key: string, hit: Pick<WindowCount, "windowStart">): Promise<void> {
+  await db.trackingRateLimit.updateMany({
+    where: { shop, key, windowStart: hit.windowStart, count: { gt: 0 } },
+    data: { count: { decrement: 1 } },
+  });
 }
 
 /** Drops counters whose window ended long ago (the tracking worker calls it now and then). */

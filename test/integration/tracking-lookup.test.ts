@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../app/db.server";
 import * as proxyRoute from "../../app/routes/proxy.$";
 import { ProxyRouter } from "../../app/storefront-proxy/router.server";
-import { LOOKUP_LIMITS, MIN_LOOKUP_MS, trackingLookup } from "../../app/storefront-proxy/tracking.server";
+import { LOOKUP_LIMITS, MIN_LOOKUP_MS, shopperAddress, trackingLookup } from "../../app/storefront-proxy/tracking.server";
 import { applyFulfillment, type FulfillmentSnapshot } from "../../app/tracking/shipments.server";
 import { TRACKING_STATUSES } from "../../app/tracking/status";
 import { callLoader, quietLogger } from "../support/app";
@@ -46,9 +46,12 @@ async function ship(shop: string, init: Partial<FulfillmentSnapshot> & { orderNu
   );
 }
 
+// Shopify's proxy appends the address it saw; whatever the shopper put in X-Forwarded-For comes before it, and
+// here it changes on every request, as it would for a shopper trying to escape the per-address limit.
+let forged = 0;
 const request = (shop: string, query: Record<string, string>, init: { customerId?: string; ip?: string } = {}) =>
   new Request(proxyUrl({ shop, path: "tracking", customerId: init.customerId ?? null, extra: query }), {
-    headers: { "X-Forwarded-For": `${init.ip ?? "203.0.113.1"}, 10.0.0.1` },
+    headers: { "X-Forwarded-For": `10.${forged++ % 250}.0.1, ${init.ip ?? "203.0.113.1"}` },
   });
 
 let ipCounter = 1;
@@ -262,6 +265,36 @@ describe("rate limits", () => {
     expect((await get({ order: "1001", email: "ada.lovelace@example.com" }, "192.0.2.201")).status).toBe(200);
     clock = new Date(now + 3_600_000 + LOOKUP_LIMITS.failuresPerOrder.windowMs);
     expect((await get(right, "192.0.2.202")).status).toBe(200);
+  });
+
+  it("takes a failure slot before the lookup, so guesses sent all at once cannot pass the limit together", async () => {
+    clock = new Date(now + 7_200_000);
+    const guesses = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => get({ order: "1001", email: `burst${i}@example.com` }, `192.0.2.${50 + i}`)),
+    );
+    const statuses = guesses.map((response) => response.status).sort();
+    expect(statuses.filter((status) => status === 404)).toHaveLength(LOOKUP_LIMITS.failuresPerOrder.max);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(12 - LOOKUP_LIMITS.failuresPerOrder.max);
+    // A match gives its slot back: the right email right after four misses still leaves one guess.
+    clock = new Date(now + 7_200_000 + LOOKUP_LIMITS.failuresPerOrder.windowMs + 1);
+    for (let i = 0; i < LOOKUP_LIMITS.failuresPerOrder.max - 1; i++) {
+      expect((await get({ order: "1001", email: `again${i}@example.com` }, `192.0.2.${80 + i}`)).status).toBe(404);
+    }
+    expect((await get({ order: "1001", email: "ada.lovelace@example.com" }, "192.0.2.90")).status).toBe(200);
+    expect((await get({ order: "1001", email: "ada.lovelace@example.com" }, "192.0.2.91")).status).toBe(200);
+    expect((await get({ order: "1001", email: "last@example.com" }, "192.0.2.92")).status).toBe(404);
+    expect((await get({ order: "1001", email: "ada.lovelace@example.com" }, "192.0.2.93")).status).toBe(429);
+  });
+
+  it("reads the shopper's address where Shopify's proxy put it, not where the shopper could", () => {
+    expect(shopperAddress("203.0.113.9", 1)).toBe("203.0.113.9");
+    expect(shopperAddress("1.2.3.4, 203.0.113.9", 1)).toBe("203.0.113.9");
+    // Behind a load balancer of the merchant's that appends too.
+    expect(shopperAddress("1.2.3.4, 203.0.113.9, 10.0.0.2", 2)).toBe("203.0.113.9");
+    expect(shopperAddress("203.0.113.9", 2)).toBe("203.0.113.9");
+    expect(shopperAddress(null, 1)).toBe("unknown");
+    expect(shopperAddress(` , ${"9".repeat(65)}`, 1)).toBe("unknown");
+    expect(shopperAddress("2001:DB8::1", 1)).toBe("2001:db8::1");
   });
 
   it("counts in the database, so every app instance shares the limits", async () => {
