@@ -18,6 +18,8 @@ export interface SafetyStockMove {
   quantity: number;
   available: number;
   held: number;
+  /** When the mirror last wrote the level (part of the idempotency key). */
+  version?: number;
 }
 
 /** The moves that bring one level to its target: pure, so the rules are tested on their own. */
@@ -48,10 +50,15 @@ export async function applySafetyStock(deps: SafetyStockDeps, shop: string, inve
   const targetOf = new Map(locations.map((l) => [l.locationId, l.safetyStock ?? 0]));
   const levels = await deps.db.inventoryLevel.findMany({
     where: { shop, ...(inventoryItemIds ? { inventoryItemId: { in: inventoryItemIds } } : {}), OR: [{ safetyStock: { gt: 0 } }, { locationId: { in: locations.filter((l) => (l.safetyStock ?? 0) > 0).map((l) => l.locationId) } }] },
-    select: { inventoryItemId: true, locationId: true, available: true, safetyStock: true },
+    select: { inventoryItemId: true, locationId: true, available: true, safetyStock: true, updatedAt: true },
   });
   const tracked = new Set((await deps.db.inventoryItem.findMany({ where: { shop, tracked: true, inventoryItemId: { in: [...new Set(levels.map((l) => l.inventoryItemId))] } }, select: { inventoryItemId: true } })).map((i) => i.inventoryItemId));
-  const moves = levels.filter((l) => tracked.has(l.inventoryItemId)).flatMap((level) => safetyStockMove(level, targetOf.get(level.locationId) ?? 0) ?? []);
+  const moves = levels
+    .filter((l) => tracked.has(l.inventoryItemId))
+    .flatMap((level) => {
+      const move = safetyStockMove(level, targetOf.get(level.locationId) ?? 0);
+      return move ? [{ ...move, version: level.updatedAt.getTime() }] : [];
+    });
   if (moves.length === 0) return [];
 
   const admin = await deps.adminFor(shop);
@@ -59,8 +66,10 @@ export async function applySafetyStock(deps: SafetyStockDeps, shop: string, inve
   const changed = new Set<string>();
   for (let start = 0; start < moves.length; start += MOVES_PER_WRITE) {
     const batch = moves.slice(start, start + MOVES_PER_WRITE);
-    // Derived from the state we act on: a retry after a crash sends the same key and applies once.
-    const key = derivedKey("safety-stock", shop, ...batch.flatMap((m) => [m.inventoryItemId, m.locationId, m.from, m.quantity, m.available, m.held]));
+    // Derived from the rows we act on, as last written: a retry after a crash sends the same key and applies
+    // once, while the same quantities seen again later (after a sale and a restock) make a new key, which
+    // Shopify would otherwise answer with the old move's result without moving anything.
+    const key = derivedKey("safety-stock", shop, ...batch.flatMap((m) => [m.inventoryItemId, m.locationId, m.from, m.quantity, m.available, m.held, m.version ?? 0]));
     const terminal = (m: SafetyStockMove, name: "available" | "safety_stock"): MoveTerminal => ({
       locationId: `gid://shopify/Location/${m.locationId}`,
       name,

@@ -169,6 +169,13 @@ describe("store safety stock", () => {
     await settle();
     expect(at(tee, home().retail)).toMatchObject({ safety_stock: 0, available: onHandAtShop });
     expect(shown(linkedItems.tee)).toBe(homeAvailable(tee));
+
+    // The same quantities again, and the same target: a new move, not Shopify's replay of the first one (an
+    // idempotency key made of the quantities alone would repeat, and Shopify would move nothing).
+    await db().location.update({ where: { shop_locationId: { shop: home().shop, locationId: home().retail } }, data: { safetyStock: 2 } });
+    expect(await applySafetyStock(deps(), home().shop)).toContain(tee);
+    await settle();
+    expect(at(tee, home().retail)).toMatchObject({ safety_stock: 2, available: onHandAtShop - 2 });
   });
 });
 
