@@ -163,24 +163,49 @@ async function splitAcrossLocations(db: Database, shop: string, feedingLocationI
 
 /**
  * How many units go back to each location a line's sale took them from: per item, the refunded share of what
- * was taken (rounded down), put back where most was taken first.
+ * was taken (rounded down), put back where most is still out first. `returned` holds what earlier refunds of
+ * the line already put back, by `item@location`: a second partial refund of a split line goes where units are
+ * still missing, and never more than was taken comes back in all.
  */
-export function restockParts<T extends { inventoryItemId: string; quantity: number }>(taken: T[], refunded: number, ordered: number): { sale: T; units: number }[] {
+export function restockParts<T extends { inventoryItemId: string; locationId: string; quantity: number }>(
+  taken: T[],
+  refunded: number,
+  ordered: number,
+  returned: ReadonlyMap<string, number> = new Map(),
+): { sale: T; units: number }[] {
   const parts: { sale: T; units: number }[] = [];
   for (const item of new Set(taken.map((t) => t.inventoryItemId))) {
-    // Deterministic (quantity, then location): a retry hands the units out exactly as the first attempt did.
+    const out = (t: T) => Math.max(0, t.quantity - (returned.get(`${t.inventoryItemId}@${t.locationId}`) ?? 0));
+    // Deterministic (units still out, then location): a retry hands the units out exactly as the first did.
     const sales = taken
       .filter((t) => t.inventoryItemId === item)
-      .sort((a, b) => b.quantity - a.quantity || String((a as { locationId?: string }).locationId ?? "").localeCompare(String((b as { locationId?: string }).locationId ?? "")));
+      .sort((a, b) => out(b) - out(a) || a.locationId.localeCompare(b.locationId));
     const total = sales.reduce((sum, t) => sum + t.quantity, 0);
-    let back = Math.min(total, Math.floor((total * refunded) / Math.max(1, ordered)));
+    const stillOut = sales.reduce((sum, t) => sum + out(t), 0);
+    let back = Math.min(stillOut, Math.floor((total * refunded) / Math.max(1, ordered)));
     for (const sale of sales) {
-      const units = Math.min(back, sale.quantity);
+      const units = Math.min(back, out(sale));
       if (units > 0) parts.push({ sale, units });
       back -= units;
     }
   }
   return parts;
+}
+
+/** What earlier refunds (not this one) of a linked order's line put back, by `item@location`. */
+async function earlierRestocks(db: Database, channelId: string, refundId: string, lineItemId: string): Promise<Map<string, number>> {
+  const records = await db.reservation.findMany({
+    where: { channelId, externalRef: { startsWith: "restock:", contains: `:${lineItemId}:` } },
+    select: { externalRef: true, quantity: true },
+  });
+  const returned = new Map<string, number>();
+  for (const record of records) {
+    // restock:<refund>:<line>:<item>@<location>
+    const [, refund, line, place] = record.externalRef.split(":");
+    if (line !== lineItemId || refund === refundId || !place) continue;
+    returned.set(place, (returned.get(place) ?? 0) - record.quantity);
+  }
+  return returned;
 }
 
 /** inventoryAdjustQuantities at the home store, keyed so a retry applies once, then mirrored and pushed. */
@@ -246,7 +271,8 @@ export async function applyChannelRestock(deps: SaleDeps, linkedShop: string, re
           OR: [{ externalRef: base }, { externalRef: { startsWith: `${base}:` } }, { externalRef: { startsWith: `${base}@` } }],
         },
       });
-      for (const { sale, units } of restockParts(taken, line.quantity, line.orderedQuantity)) {
+      const returned = await earlierRestocks(deps.db, channel.id, restock.refundId, line.lineItemId);
+      for (const { sale, units } of restockParts(taken, line.quantity, line.orderedQuantity, returned)) {
         const externalRef = `restock:${restock.refundId}:${line.lineItemId}:${sale.inventoryItemId}@${sale.locationId}`;
         let record = await deps.db.reservation.findUnique({ where: { channelId_externalRef: { channelId: channel.id, externalRef } } });
         if (record?.status === "applied") continue;

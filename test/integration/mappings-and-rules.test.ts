@@ -176,6 +176,10 @@ describe("store safety stock", () => {
     expect(await applySafetyStock(deps(), home().shop)).toContain(tee);
     await settle();
     expect(at(tee, home().retail)).toMatchObject({ safety_stock: 2, available: onHandAtShop - 2 });
+
+    await db().location.update({ where: { shop_locationId: { shop: home().shop, locationId: home().retail } }, data: { safetyStock: null } });
+    await enqueuePushes(db(), home().shop, await applySafetyStock(deps(), home().shop));
+    await settle();
   });
 });
 
@@ -249,10 +253,20 @@ describe("a linked sale larger than any one location's stock", () => {
     }
     await settle();
     expect(shown(linkedItems.mug)).toBe(2);
-    await sell(stores.devstore, LINKED, "7202", 2);
+    const order = await sell(stores.devstore, LINKED, "7202", 2);
     await settle();
     expect(at(mug, home().warehouse).available).toBe(0);
     expect(at(mug, home().retail).available).toBe(0);
     expect(shown(linkedItems.mug)).toBe(0);
+
+    // Two refunds of one unit each: each unit goes back where one is still missing, not both to the same shop.
+    const line = stores.devstore.store.shop(LINKED).orders.get(order.id)!.lineItems[0]!;
+    for (let i = 0; i < 2; i++) {
+      stores.devstore.store.refund(LINKED, order.id, { lineItems: [{ lineItemId: line.id, quantity: 1, restockType: "RETURN", locationId: LINKED_LOCATION }] });
+      await settle();
+    }
+    expect(at(mug, home().warehouse).available).toBe(1);
+    expect(at(mug, home().retail).available).toBe(1);
+    expect(shown(linkedItems.mug)).toBe(2);
   });
 });

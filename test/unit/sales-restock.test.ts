@@ -20,4 +20,21 @@ describe("restockParts", () => {
   ])("%s", (_name, taken, refunded, ordered, expected) => {
     expect(summary(restockParts(taken, refunded, ordered))).toEqual(expected);
   });
+
+  it("spreads several partial refunds of a split line over the locations that still miss units", () => {
+    const taken = [sale("tee", "w", 2), sale("tee", "s", 2)];
+    const returned = new Map<string, number>();
+    const refund = (units: number) => {
+      const parts = restockParts(taken, units, 4, returned);
+      for (const p of parts) returned.set(`tee@${p.sale.locationId}`, (returned.get(`tee@${p.sale.locationId}`) ?? 0) + p.units);
+      return summary(parts);
+    };
+    expect(refund(1)).toEqual(["tee@s+1"]);
+    expect(refund(1)).toEqual(["tee@w+1"]);
+    expect(refund(1)).toEqual(["tee@s+1"]);
+    expect(refund(1)).toEqual(["tee@w+1"]);
+    // Everything is back: a refund beyond the order puts nothing more back.
+    expect(refund(1)).toEqual([]);
+    expect(Object.fromEntries(returned)).toEqual({ "tee@s": 2, "tee@w": 2 });
+  });
 });
