@@ -1,9 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Box, Button, Card, EmptyState, FormLayout, IndexTable, InlineGrid, InlineStack, Layout, Page, Pagination, Select, Text, TextField } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Box, Button, Card, EmptyState, FormLayout, IndexTable, InlineGrid, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { z } from "zod";
 import { MappingError, setRuleOverride } from "~/channels/mapping.server";
+import { PaginationFooter } from "~/admin/pagination-footer";
 import { db } from "~/db.server";
 import { inventoryView } from "~/inventory/inventory-view.server";
 import { authenticate } from "~/shopify.server";
@@ -70,9 +71,8 @@ function OverrideForm({ view }: { view: View }) {
 export default function Inventory() {
   const view = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const [search, setSearch] = useState(params.get("q") ?? "");
-  const go = (page: number) => setParams((p) => ({ ...Object.fromEntries(p), page: String(page) }));
   const headings = [
     { title: "Item" },
     ...view.locations.map((l) => ({ title: l.safetyStock ? `${l.name} (keeps ${l.safetyStock})` : l.name, alignment: "end" as const })),
@@ -151,12 +151,7 @@ export default function Inventory() {
                 ))}
               </IndexTable>
             )}
-            <Box padding="300">
-              <InlineStack align="space-between" blockAlign="center">
-                <Text as="span" tone="subdued">{`${view.total} ${view.total === 1 ? "item" : "items"} · page ${view.page} of ${view.pages}`}</Text>
-                <Pagination hasPrevious={view.page > 1} onPrevious={() => go(view.page - 1)} hasNext={view.page < view.pages} onNext={() => go(view.page + 1)} />
-              </InlineStack>
-            </Box>
+            <PaginationFooter total={view.total} page={view.page} pages={view.pages} resourceName={{ singular: "item", plural: "items" }} />
           </Card>
         </Layout.Section>
         {view.channels.length > 0 && view.rows.length > 0 && (

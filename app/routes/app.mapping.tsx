@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useFetcher, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Box, Button, Card, EmptyState, IndexTable, InlineStack, Layout, List, Page, Pagination, Select, Tabs, Text, TextField } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Layout, List, Page, Select, Tabs, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import {
@@ -14,6 +14,7 @@ import {
   setBundle,
   unmapListing,
 } from "~/channels/mapping.server";
+import { PaginationFooter } from "~/admin/pagination-footer";
 import { db } from "~/db.server";
 import { authenticate } from "~/shopify.server";
 
@@ -169,7 +170,6 @@ export default function Mapping() {
   const result = useActionData<typeof action>();
   const [params, setParams] = useSearchParams();
   const tab = params.get("view") === "all" ? 1 : 0;
-  const go = (page: number) => setParams((p) => ({ ...Object.fromEntries(p), page: String(page) }));
   return (
     <Page title="SKU mapping" subtitle="How each channel's listings map to this store's items">
       <Layout>
@@ -241,12 +241,7 @@ export default function Mapping() {
                 ))}
               </IndexTable>
             )}
-            <Box padding="300">
-              <InlineStack align="space-between" blockAlign="center">
-                <Text as="span" tone="subdued">{`${view.total} ${view.total === 1 ? "listing" : "listings"} · page ${view.page} of ${view.pages}`}</Text>
-                <Pagination hasPrevious={view.page > 1} onPrevious={() => go(view.page - 1)} hasNext={view.page < view.pages} onNext={() => go(view.page + 1)} />
-              </InlineStack>
-            </Box>
+            <PaginationFooter total={view.total} page={view.page} pages={view.pages} resourceName={{ singular: "listing", plural: "listings" }} />
           </Card>
         </Layout.Section>
         <Layout.Section>

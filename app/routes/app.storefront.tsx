@@ -6,24 +6,19 @@ import { z } from "zod";
 import { config } from "~/config.server";
 import { db } from "~/db.server";
 import { authenticate } from "~/shopify.server";
-import { DEFAULT_SETTINGS, type StockStatus, type WidgetSettings } from "~/storefront-proxy/availability";
+import { parseWidgetSettings, type StockStatus } from "~/storefront-proxy/availability";
 import { previewAvailability } from "~/storefront-proxy/availability.server";
 
 // Storefront widgets: preview what the availability block shows for any variant and settings (the same rules
-// the storefront endpoint applies), and deep links that add the blocks to the merchant's theme.
+// the storefront endpoint applies, to settings in the block's own form: q, low, n, pickup, loc), and deep links
+// that add the blocks to the merchant's theme.
 
-const querySchema = z.object({
-  variant: z.string().regex(/^\d+$/).optional(),
-  q: z.enum(["0", "1"]).optional(),
-  low: z.coerce.number().int().min(0).max(1000).optional(),
-  n: z.coerce.number().int().min(1).max(50).optional(),
-  pickup: z.enum(["0", "1"]).optional(),
-  loc: z.string().max(500).optional(),
-});
+const querySchema = z.object({ variant: z.string().regex(/^\d+$/).optional() });
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const parsed = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  const params = new URL(request.url).searchParams;
+  const parsed = querySchema.safeParse(Object.fromEntries(params));
   const query = parsed.success ? parsed.data : {};
   const variants = await db().inventoryItem.findMany({
     where: { shop: session.shop, variantId: { not: null } },
@@ -31,13 +26,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     take: 500,
     select: { variantId: true, sku: true, productTitle: true, variantTitle: true },
   });
-  const settings: WidgetSettings = {
-    quantities: query.q === "1",
-    lowStockThreshold: query.low ?? DEFAULT_SETTINGS.lowStockThreshold,
-    maxShops: query.n ?? DEFAULT_SETTINGS.maxShops,
-    pickupTimes: query.pickup !== "0",
-    locations: (query.loc ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean),
-  };
+  const settings = parseWidgetSettings(params);
   const variantId = query.variant ?? variants[0]?.variantId ?? null;
   const preview = variantId ? await previewAvailability(db(), session.shop, variantId, settings) : null;
   const apiKey = config().SHOPIFY_API_KEY;

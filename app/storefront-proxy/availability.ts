@@ -42,6 +42,24 @@ const clampInt = (value: string | null, min: number, max: number, fallback: numb
 };
 
 /**
+ * The settings from their query-string form (`q=1&low=3&n=5&pickup=1&loc=...`), as the block's Liquid writes
+ * them and the admin's preview form sends them, so both apply the same rules. A number out of range is
+ * clamped; anything unreadable gets the default.
+ */
+export function parseWidgetSettings(params: URLSearchParams): WidgetSettings {
+  return {
+    quantities: params.get("q") === "1" || params.get("q") === "true",
+    lowStockThreshold: clampInt(params.get("low"), 0, 1000, DEFAULT_SETTINGS.lowStockThreshold),
+    maxShops: clampInt(params.get("n"), 1, 50, DEFAULT_SETTINGS.maxShops),
+    pickupTimes: !(params.get("pickup") === "0" || params.get("pickup") === "false"),
+    locations: (params.get("loc") ?? "")
+      .split(",")
+      .map((part) => part.trim().toLowerCase())
+      .filter(Boolean),
+  };
+}
+
+/**
  * The settings the block signed, or the defaults when the signature does not match: a shopper who edits the
  * request cannot see more than the merchant allowed. The signature covers the raw string, as Liquid signed it.
  */
@@ -50,20 +68,7 @@ export function verifiedSettings(raw: string | null, signature: string | null, k
   const expected = createHmac("sha256", key).update(raw).digest();
   const given = Buffer.from(signature, "hex");
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { settings: { ...DEFAULT_SETTINGS }, signed: false };
-  const params = new URLSearchParams(raw);
-  return {
-    signed: true,
-    settings: {
-      quantities: params.get("q") === "1" || params.get("q") === "true",
-      lowStockThreshold: clampInt(params.get("low"), 0, 1000, DEFAULT_SETTINGS.lowStockThreshold),
-      maxShops: clampInt(params.get("n"), 1, 50, DEFAULT_SETTINGS.maxShops),
-      pickupTimes: !(params.get("pickup") === "0" || params.get("pickup") === "false"),
-      locations: (params.get("loc") ?? "")
-        .split(",")
-        .map((part) => part.trim().toLowerCase())
-        .filter(Boolean),
-    },
-  };
+  return { signed: true, settings: parseWidgetSettings(new URLSearchParams(raw)) };
 }
 
 /** Shopify's DeliveryLocalPickupTime as an ISO 8601 duration the widget formats in the shopper's language. */

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { availabilityFor, DEFAULT_SETTINGS, distanceKm, verifiedSettings, widgetKey, type LocationRow } from "../../app/storefront-proxy/availability";
+import { availabilityFor, DEFAULT_SETTINGS, distanceKm, parseWidgetSettings, verifiedSettings, widgetKey, type LocationRow } from "../../app/storefront-proxy/availability";
 
 // The rules behind the storefront availability widget, without I/O.
 
@@ -34,6 +34,21 @@ describe("verifiedSettings", () => {
   it("keeps numbers in range whatever was signed", () => {
     const raw = "q=1&low=99999&n=0";
     expect(verifiedSettings(raw, sign(raw), key).settings).toMatchObject({ lowStockThreshold: DEFAULT_SETTINGS.lowStockThreshold, maxShops: 1 });
+  });
+});
+
+describe("parseWidgetSettings", () => {
+  it("reads the admin preview's form as the storefront reads the block's settings", () => {
+    const form = new URLSearchParams("variant=42&q=1&low=4&n=3&pickup=0&loc=Brotteaux%2C+4");
+    expect(parseWidgetSettings(form)).toEqual({ quantities: true, lowStockThreshold: 4, maxShops: 3, pickupTimes: false, locations: ["brotteaux", "4"] });
+    const raw = "q=1&low=4&n=3&pickup=0&loc=Brotteaux%2C+4";
+    expect(verifiedSettings(raw, sign(raw), key).settings).toEqual(parseWidgetSettings(form));
+  });
+
+  it("gives the defaults for what is missing or unreadable, and clamps numbers out of range", () => {
+    expect(parseWidgetSettings(new URLSearchParams())).toEqual(DEFAULT_SETTINGS);
+    expect(parseWidgetSettings(new URLSearchParams("q=yes&low=&n=abc&pickup=1&loc=+,+"))).toEqual(DEFAULT_SETTINGS);
+    expect(parseWidgetSettings(new URLSearchParams("low=5000&n=90"))).toMatchObject({ lowStockThreshold: 1000, maxShops: 50 });
   });
 });
 
