@@ -1,16 +1,21 @@
 // The app proxy's answer to GET {proxy}/tracking (the contract the server side is written to).
+// The status and reason lists restate app/tracking/status.ts, because the bundle must not import server
+// code; test/unit/order-tracking-vocabulary.test.ts fails when they drift apart.
 
-export type ShipmentStatus =
-  | "pending"
-  | "info_received"
-  | "in_transit"
-  | "out_for_delivery"
-  | "available_for_pickup"
-  | "attempt_fail"
-  | "delivered"
-  | "exception"
-  | "expired"
-  | "returning_to_sender";
+/** Type source only: nothing in the widget reads it at run time, so the bundler drops it. */
+export const SHIPMENT_STATUSES = [
+  "pending",
+  "info_received",
+  "in_transit",
+  "out_for_delivery",
+  "available_for_pickup",
+  "attempt_fail",
+  "delivered",
+  "exception",
+  "expired",
+  "returning_to_sender",
+] as const;
+export type ShipmentStatus = (typeof SHIPMENT_STATUSES)[number];
 
 /** Why a shipment needs attention; the widget explains each one in the shopper's language (locales: reason_*). */
 export const EXCEPTION_REASONS = [
