@@ -1,27 +1,22 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { db } from "../../app/db.server";
-import { readAppToml, EXTENSIONS_DIR } from "../../devstore/app-config";
-import { HOME_SHOP, seedDemoShops } from "../../devstore/demo-shops";
-import { startDevStore, type RunningDevStore } from "../../devstore/server";
+import { HOME_SHOP } from "../../devstore/demo-shops";
+import type { RunningDevStore } from "../../devstore/server";
 import type { Customer, Order } from "../../devstore/state/model";
-import { DevStore } from "../../devstore/state/store";
-import { startBackgroundWork, type BackgroundWork } from "../../server/background";
-import { startHttpServer, type RunningHttpServer } from "../../server/app-server";
-import { launchBrowser, screenshotPath, USER_AGENT } from "../support/browser";
+import type { DevStore } from "../../devstore/state/store";
+import { screenshotPath } from "../support/browser";
+import { startDemoStorefront, type DemoStorefront } from "../support/demo-storefront";
 
 // The order-tracking block on a demo storefront page, in Chromium, against the app: a split order found by
 // number and email, one parcel by its tracking number, an exception explained, the logged-in view, "wrong
 // email" and "no such order" told apart by nothing, the rate limit, axe-core, several languages.
 
 const root = path.resolve(import.meta.dirname, "../..");
+let demo: DemoStorefront;
 let devstore: RunningDevStore;
-let app: RunningHttpServer;
-let work: BackgroundWork;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let customer: Customer;
 let order: Order;
@@ -59,31 +54,11 @@ async function lookUpOrder(name: string, email: string) {
 }
 
 beforeAll(async () => {
-  const store = new DevStore();
-  seedDemoShops(store);
-  const toml = readAppToml();
-  devstore = await startDevStore(
-    {
-      app: { apiKey: process.env.SHOPIFY_API_KEY!, apiSecret: process.env.SHOPIFY_API_SECRET!, url: "http://127.0.0.1:9", scopes: toml.scopes },
-      topics: toml.topics,
-      extensionsDir: EXTENSIONS_DIR,
-      storefrontShop: HOME_SHOP,
-    },
-    store,
-  );
-  process.env.SHOPIFY_ADMIN_API_ORIGIN = devstore.url;
-  process.env.OMNISTOCK_DEMO = "true";
-  app = await startHttpServer({ port: 0, host: "127.0.0.1", dev: false });
-  devstore.setAppUrl(app.url);
-  work = startBackgroundWork();
-  browser = await launchBrowser();
-  context = await browser.newContext({ userAgent: USER_AGENT, viewport: { width: 1280, height: 1000 } });
-  page = await context.newPage();
-  await page.goto(`${devstore.url}/store/omnistock-demo/apps/omnistock`);
-  await page.frameLocator("iframe#app").getByText("Webhooks waiting").waitFor({ timeout: 60_000 });
+  demo = await startDemoStorefront({ viewport: { width: 1280, height: 1000 } });
+  ({ devstore, page } = demo);
 
   // Parcels shipped after the install arrive as fulfillment webhooks.
-  shipSplitOrder(store);
+  shipSplitOrder(devstore.store);
   const deadline = Date.now() + 60_000;
   const arrived = async () =>
     (await db().shipment.count({ where: { shop: HOME_SHOP, orderId: order.id } })) === 2 &&
@@ -94,13 +69,7 @@ beforeAll(async () => {
   }
 }, 180_000);
 
-afterAll(async () => {
-  await work?.stop();
-  await context?.close();
-  await browser?.close();
-  await app?.close();
-  await devstore?.close();
-}, 120_000);
+afterAll(() => demo?.close(), 120_000);
 
 describe("the order tracking block", () => {
   it("finds a split order by number and email: both parcels, their progress, and the failed delivery explained", async () => {

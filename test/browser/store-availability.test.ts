@@ -1,27 +1,22 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { db } from "../../app/db.server";
-import { readAppToml, EXTENSIONS_DIR } from "../../devstore/app-config";
-import { HOME_SHOP, seedDemoShops } from "../../devstore/demo-shops";
-import { startDevStore, type RunningDevStore } from "../../devstore/server";
+import type { Page } from "playwright-core";
+import { EXTENSIONS_DIR } from "../../devstore/app-config";
+import { HOME_SHOP } from "../../devstore/demo-shops";
+import type { RunningDevStore } from "../../devstore/server";
 import type { Product, Variant } from "../../devstore/state/model";
-import { DevStore } from "../../devstore/state/store";
-import { startBackgroundWork, type BackgroundWork } from "../../server/background";
-import { startHttpServer, type RunningHttpServer } from "../../server/app-server";
-import { launchBrowser, screenshotPath, USER_AGENT } from "../support/browser";
+import type { DevStore } from "../../devstore/state/store";
+import { screenshotPath } from "../support/browser";
+import { startDemoStorefront, waitForCatalogImport, type DemoStorefront } from "../support/demo-storefront";
 
 // The store-availability block on the demo storefront, in Chromium: the shops for the selected variant, live
 // after a sale in a shop, following variant changes, "my shop" kept across reloads, sorted by distance after
 // the shopper shares a location, accessible (axe-core), no layout shift, in several languages.
 
 const root = path.resolve(import.meta.dirname, "../..");
+let demo: DemoStorefront;
 let devstore: RunningDevStore;
-let app: RunningHttpServer;
-let work: BackgroundWork;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let product: Product;
 let variants: Variant[];
@@ -52,55 +47,15 @@ const rows = () => page.locator("[data-osa] li.osa__shop:not(.osa__skeleton)");
 const rowFor = (name: string) => rows().filter({ has: page.locator(".osa__name", { hasText: name }) });
 
 beforeAll(async () => {
-  const store = new DevStore();
-  seedDemoShops(store);
-  ({ product, variants, shopLocation } = pickProduct(store));
-  const toml = readAppToml();
-  devstore = await startDevStore(
-    {
-      app: { apiKey: process.env.SHOPIFY_API_KEY!, apiSecret: process.env.SHOPIFY_API_SECRET!, url: "http://127.0.0.1:9", scopes: toml.scopes },
-      topics: toml.topics,
-      extensionsDir: EXTENSIONS_DIR,
-      storefrontShop: HOME_SHOP,
-    },
-    store,
-  );
-  process.env.SHOPIFY_ADMIN_API_ORIGIN = devstore.url;
-  process.env.OMNISTOCK_DEMO = "true";
-  app = await startHttpServer({ port: 0, host: "127.0.0.1", dev: false });
-  devstore.setAppUrl(app.url);
-  work = startBackgroundWork();
-  browser = await launchBrowser();
-  context = await browser.newContext({ userAgent: USER_AGENT, viewport: { width: 1280, height: 900 }, geolocation: { latitude: 45.7797, longitude: 4.8278 }, permissions: ["geolocation"] });
-  page = await context.newPage();
+  // A shopper in Lyon, for the distance test.
+  demo = await startDemoStorefront({ geolocation: { latitude: 45.7797, longitude: 4.8278 }, permissions: ["geolocation"] });
+  ({ devstore, page } = demo);
+  ({ product, variants, shopLocation } = pickProduct(devstore.store));
   await page.addInitScript(LAYOUT_SHIFT_PROBE);
-
-  // Install through the embedded admin (token exchange), which publishes the widget key and proxy path, then
-  // wait for the catalog import.
-  await page.goto(`${devstore.url}/store/omnistock-demo/apps/omnistock`);
-  await page.frameLocator("iframe#app").getByText("Webhooks waiting").waitFor({ timeout: 60_000 });
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const run = await db().reconciliationRun.findFirst({ where: { shop: HOME_SHOP }, orderBy: { startedAt: "desc" } });
-    if (run?.status === "done") break;
-    if (run?.status === "failed" || Date.now() > deadline) throw new Error(`The catalog import did not finish: ${JSON.stringify(run)}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  if (store.appMetafields(HOME_SHOP).omnistock?.proxy_path !== "apps/omnistock") throw new Error("The install did not publish the widget settings");
+  await waitForCatalogImport(demo);
 }, 180_000);
 
-afterAll(async () => {
-  const started = Date.now();
-  const step = async (name: string, action: () => Promise<unknown> | undefined) => {
-    await action();
-    console.error(`afterAll ${name}: ${Date.now() - started} ms`);
-  };
-  await step("work", () => work?.stop());
-  await step("context", () => context?.close());
-  await step("browser", () => browser?.close());
-  await step("app", () => app?.close());
-  await step("devstore", () => devstore?.close());
-}, 120_000);
+afterAll(() => demo?.close(), 120_000);
 
 describe("the store availability block", () => {
   it("shows every boutique's stock for the selected variant, in a space reserved before it loads", async () => {
