@@ -2,8 +2,9 @@ import { z } from "zod";
 import { adminOperation } from "../shopify/admin-operation";
 
 // The Admin API reads behind tracking: one fulfillment (a webhook said it changed and we lack its order's
-// details), a page of recent orders with their fulfillments (the backfill after install), and an order's
-// contact address (read when a shopper email is sent, so we never store it). Cost arithmetic beside each.
+// details), one fulfillment order (a local pickup was marked ready: there is no fulfillment yet), a page of
+// recent orders with their fulfillments (the backfill after install), and an order's contact address (read
+// when a shopper email is sent, so we never store it). Cost arithmetic beside each.
 
 /** Line items read per fulfillment; a parcel with more lists the first ones. */
 export const LINES_PER_FULFILLMENT = 20;
@@ -14,6 +15,7 @@ export const FULFILLMENTS_PER_ORDER = 10;
 
 // Per fulfillment: 1 + trackingInfo 1 + originAddress 1 + location 1
 //   + fulfillmentOrders (2 + 1 x (1 + deliveryMethod 1 + assignedLocation 1 + location 1)) = 6
+//     (the fulfillment order's id and the promise, deliveryMethod.maxDeliveryDateTime, are scalars: free)
 //   + fulfillmentLineItems (2 + 20 x (1 + lineItem 1)) = 42
 //   + events (2 + 30 x 1) = 32
 // = 84 points. (Order.fulfillments is a list: charged once, not per element.)
@@ -38,8 +40,10 @@ const FULFILLMENT_FIELDS = /* GraphQL */ `
   }
   fulfillmentOrders(first: 1) {
     nodes {
+      id
       deliveryMethod {
         methodType
+        maxDeliveryDateTime
       }
       assignedLocation {
         location {
@@ -90,6 +94,9 @@ const ORDER_FIELDS = /* GraphQL */ `
   }
 `;
 
+// DeliveryMethod.maxDeliveryDateTime: the latest moment the shopper was promised at checkout (null without a promise).
+const deliveryMethodSchema = z.object({ methodType: z.string(), maxDeliveryDateTime: z.string().nullable() }).nullable();
+
 const fulfillmentSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -104,7 +111,8 @@ const fulfillmentSchema = z.object({
   fulfillmentOrders: z.object({
     nodes: z.array(
       z.object({
-        deliveryMethod: z.object({ methodType: z.string() }).nullable(),
+        id: z.string(),
+        deliveryMethod: deliveryMethodSchema,
         assignedLocation: z.object({ location: z.object({ id: z.string() }).nullable() }),
       }),
     ),
@@ -158,6 +166,69 @@ export const fulfillmentWithOrder = adminOperation<
     }
   `,
   z.object({ fulfillment: fulfillmentSchema.extend({ order: orderSchema }).nullable() }),
+);
+
+/** Line items read per fulfillment order (a pickup with more lists the first ones). */
+export const LINES_PER_FULFILLMENT_ORDER = 20;
+/** Fulfillments read per fulfillment order: a pickup is collected in one; a few cover a split collection. */
+export const FULFILLMENTS_PER_FULFILLMENT_ORDER = 5;
+
+const fulfillmentOrderSchema = z.object({
+  id: z.string(),
+  status: z.string(),
+  deliveryMethod: deliveryMethodSchema,
+  assignedLocation: z.object({ location: z.object({ id: z.string() }).nullable() }),
+  lineItems: z.object({
+    nodes: z.array(z.object({ totalQuantity: z.number().int(), lineItem: z.object({ name: z.string() }) })),
+  }),
+  fulfillments: z.object({ nodes: z.array(z.object({ id: z.string(), status: z.string() })) }),
+  order: orderSchema,
+});
+export type ShopifyFulfillmentOrder = z.infer<typeof fulfillmentOrderSchema>;
+
+/**
+ * One fulfillment order with its order, for a pickup marked ready (fulfillment_orders/
+ * line_items_prepared_for_pickup): 1 + deliveryMethod 1 + assignedLocation (1 + location 1)
+ *   + lineItems (2 + 20 x (1 + lineItem 1)) = 42 + fulfillments (2 + 5 x 1) = 7
+ *   + order (1 + customer 1 + shippingAddress 1 + retailLocation 1) = 4
+ * = 57 points. Null when it no longer exists.
+ */
+export const fulfillmentOrderWithOrder = adminOperation<{ id: string }, { fulfillmentOrder: ShopifyFulfillmentOrder | null }>(
+  /* GraphQL */ `
+    query TrackingFulfillmentOrder($id: ID!) {
+      fulfillmentOrder(id: $id) {
+        id
+        status
+        deliveryMethod {
+          methodType
+          maxDeliveryDateTime
+        }
+        assignedLocation {
+          location {
+            id
+          }
+        }
+        lineItems(first: ${LINES_PER_FULFILLMENT_ORDER}) {
+          nodes {
+            totalQuantity
+            lineItem {
+              name
+            }
+          }
+        }
+        fulfillments(first: ${FULFILLMENTS_PER_FULFILLMENT_ORDER}) {
+          nodes {
+            id
+            status
+          }
+        }
+        order {
+          ${ORDER_FIELDS}
+        }
+      }
+    }
+  `,
+  z.object({ fulfillmentOrder: fulfillmentOrderSchema.nullable() }),
 );
 
 /** Orders read per backfill page: 2 + 10 x 88 = 882 points. */

@@ -2,12 +2,27 @@ import { Prisma, type Shipment } from "@prisma/client";
 import type { Database } from "../db.server";
 import type { Logger } from "../observability/logger.server";
 import type { AdminClient, QueryCost } from "../shopify/admin-client.server";
-import { fulfillmentWithOrder, trackedOrdersPage, type ShopifyFulfillment, type ShopifyTrackedOrder } from "./admin-operations";
-import { applyFulfillment, deleteShipment, HistoryCache, type FulfillmentSnapshot, type RefreshOptions } from "./shipments.server";
+import {
+  fulfillmentOrderWithOrder,
+  fulfillmentWithOrder,
+  trackedOrdersPage,
+  type ShopifyFulfillment,
+  type ShopifyFulfillmentOrder,
+  type ShopifyTrackedOrder,
+} from "./admin-operations";
+import {
+  applyFulfillment,
+  deleteShipment,
+  HistoryCache,
+  pickupPlaceholderId,
+  type FulfillmentSnapshot,
+  type RefreshOptions,
+} from "./shipments.server";
 import { sweepShipments } from "./sweep.server";
 
 // Reading fulfillments from the Admin API: one (a webhook told us about it but not about its order), or every
-// recent one (after install, so shipments and delivery history are there from the first day).
+// recent one (after install, so shipments and delivery history are there from the first day); and one
+// fulfillment order, for a local pickup that is ready before any fulfillment exists.
 
 /** How far back the backfill reads orders. */
 export const BACKFILL_DAYS = 90;
@@ -17,13 +32,19 @@ type OrdersPage = { nodes: (ShopifyTrackedOrder & { fulfillments: ShopifyFulfill
 
 const numeric = (gid: string | null | undefined) => (gid ? (gid.split("/").pop() ?? null) : null);
 
-/** A fulfillment and its order as Admin GraphQL returns them, as a snapshot with everything known. */
-export function snapshotFromAdmin(f: ShopifyFulfillment, order: ShopifyTrackedOrder): FulfillmentSnapshot {
-  const fo = f.fulfillmentOrders.nodes[0];
-  const isPickup = fo?.deliveryMethod?.methodType === "PICK_UP";
-  const tracking = f.trackingInfo[0];
+/**
+ * The promised delivery date from DeliveryMethod.maxDeliveryDateTime: its date part as Shopify writes it, the way
+ * a carrier's estimatedDeliveryAt is read (estimate.ts), so promise and estimate count days alike. Null when
+ * there is no promise or it is not a date.
+ */
+export function promisedDateOf(maxDeliveryDateTime: string | null | undefined): string | null {
+  const date = /^(\d{4}-\d{2}-\d{2})/.exec(maxDeliveryDateTime?.trim() ?? "")?.[1];
+  return date && !Number.isNaN(Date.parse(`${date}T00:00:00Z`)) ? date : null;
+}
+
+/** What a snapshot knows from the order itself (the same for each of its fulfillments). */
+function orderSnapshot(order: ShopifyTrackedOrder) {
   return {
-    fulfillmentId: numeric(f.id)!,
     orderId: numeric(order.id),
     orderName: order.name,
     orderNumber: order.number,
@@ -31,15 +52,28 @@ export function snapshotFromAdmin(f: ShopifyFulfillment, order: ShopifyTrackedOr
     email: order.email,
     locale: order.customerLocale,
     customerId: numeric(order.customer?.id),
+    destination: order.shippingAddress ? { city: order.shippingAddress.city, countryCode: order.shippingAddress.countryCodeV2 } : null,
+  } satisfies Partial<FulfillmentSnapshot>;
+}
+
+/** A fulfillment and its order as Admin GraphQL returns them, as a snapshot with everything known. */
+export function snapshotFromAdmin(f: ShopifyFulfillment, order: ShopifyTrackedOrder): FulfillmentSnapshot {
+  const fo = f.fulfillmentOrders.nodes[0];
+  const isPickup = fo?.deliveryMethod?.methodType === "PICK_UP";
+  const tracking = f.trackingInfo[0];
+  return {
+    fulfillmentId: numeric(f.id)!,
+    ...orderSnapshot(order),
     shopifyStatus: f.status,
     createdAt: f.createdAt,
     updatedAt: f.updatedAt,
     tracking: { company: tracking?.company ?? null, number: tracking?.number ?? null, url: tracking?.url ?? null },
     estimatedDeliveryAt: f.estimatedDeliveryAt,
     originCountry: f.originAddress?.countryCode ?? null,
-    destination: order.shippingAddress ? { city: order.shippingAddress.city, countryCode: order.shippingAddress.countryCodeV2 } : null,
     isPickup,
     pickupLocationId: isPickup ? numeric(fo?.assignedLocation.location?.id ?? f.location?.id) : null,
+    fulfillmentOrderId: numeric(fo?.id),
+    promisedDate: promisedDateOf(fo?.deliveryMethod?.maxDeliveryDateTime),
     lineItems: f.fulfillmentLineItems.nodes.map((line) => ({ title: line.lineItem.name, quantity: line.quantity ?? 0 })),
     events: f.events.nodes.map((e) => ({
       id: numeric(e.id)!,
@@ -54,18 +88,39 @@ export function snapshotFromAdmin(f: ShopifyFulfillment, order: ShopifyTrackedOr
   };
 }
 
+/**
+ * A pickup marked ready, before its fulfillment exists, as the snapshot of its placeholder shipment: the order,
+ * the shop it waits in, its items and the moment it became ready. Nothing has shipped, so no ship date, status
+ * or tracking; Shopify's fulfillment brings those when the customer collects it.
+ */
+export function pickupSnapshotFromAdmin(fo: ShopifyFulfillmentOrder, readyAt: string): FulfillmentSnapshot {
+  const fulfillmentOrderId = numeric(fo.id)!;
+  return {
+    fulfillmentId: pickupPlaceholderId(fulfillmentOrderId),
+    ...orderSnapshot(fo.order),
+    isPickup: true,
+    pickupLocationId: numeric(fo.assignedLocation.location?.id),
+    fulfillmentOrderId,
+    promisedDate: promisedDateOf(fo.deliveryMethod?.maxDeliveryDateTime),
+    lineItems: fo.lineItems.nodes.map((line) => ({ title: line.lineItem.name, quantity: line.totalQuantity })),
+    readyForPickupAt: readyAt,
+  };
+}
+
 /** A sale handed over at the counter (POS) is not a parcel: it has nothing to track. */
 const isCounterSale = (order: ShopifyTrackedOrder) => order.retailLocation !== null;
 
 /**
- * Re-reads one fulfillment and applies it. Returns the shipment, or null when the fulfillment is gone, is a
- * counter sale (its shipment, if a webhook created one, is removed) or was erased for its customer.
+ * Re-reads one fulfillment and applies it, with what the caller knows `also` (a pickup's readiness). Returns the
+ * shipment, or null when the fulfillment is gone, is a counter sale (its shipment, if a webhook created one, is
+ * removed) or was erased for its customer.
  */
 export async function rereadFulfillment(
   db: Database,
   admin: AdminClient,
   fulfillmentId: string,
   options: RefreshOptions = {},
+  also: Pick<FulfillmentSnapshot, "readyForPickupAt"> = {},
 ): Promise<Shipment | null> {
   const { data } = await admin.run(fulfillmentWithOrder, { id: `gid://shopify/Fulfillment/${fulfillmentId}` });
   const fulfillment = data.fulfillment;
@@ -74,7 +129,29 @@ export async function rereadFulfillment(
     await deleteShipment(db, admin.shop, fulfillmentId);
     return null;
   }
-  return applyFulfillment(db, admin.shop, snapshotFromAdmin(fulfillment, fulfillment.order), options);
+  return applyFulfillment(db, admin.shop, { ...snapshotFromAdmin(fulfillment, fulfillment.order), ...also }, options);
+}
+
+/**
+ * A local pickup was marked ready (fulfillment_orders/line_items_prepared_for_pickup): re-reads its fulfillment
+ * order and records the readiness, at `readyAt`, on the pickup's shipment. Before the customer collects it
+ * there is no fulfillment, so that is a placeholder keyed by the fulfillment order; when the webhook comes after
+ * the collection (late), the readiness goes to the fulfillment's shipment instead. Null when the fulfillment
+ * order is gone, is not a pickup or is a counter sale, or when the shipment was erased for its customer.
+ */
+export async function rereadPickup(
+  db: Database,
+  admin: AdminClient,
+  fulfillmentOrderId: string,
+  readyAt: string,
+  options: RefreshOptions = {},
+): Promise<Shipment | null> {
+  const { data } = await admin.run(fulfillmentOrderWithOrder, { id: `gid://shopify/FulfillmentOrder/${fulfillmentOrderId}` });
+  const fo = data.fulfillmentOrder;
+  if (!fo || fo.deliveryMethod?.methodType !== "PICK_UP" || isCounterSale(fo.order)) return null;
+  const collected = fo.fulfillments.nodes.find((f) => f.status.toUpperCase() !== "CANCELLED");
+  if (collected) return rereadFulfillment(db, admin, numeric(collected.id)!, options, { readyForPickupAt: readyAt });
+  return applyFulfillment(db, admin.shop, pickupSnapshotFromAdmin(fo, readyAt), options);
 }
 
 /** Whether a shipment still lacks what only the Admin API has (the order's date, customer and locale). */

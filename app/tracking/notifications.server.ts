@@ -144,7 +144,8 @@ function merchantAlert(shipment: Shipment, trigger: "exception" | "late" | "stal
     carrierName: carrierLabel(shipment),
     trackingNumber: shipment.trackingNumber,
     reason: shipment.exceptionReason,
-    estimatedDelivery: shipment.estimatedDelivery,
+    // Late means past the promised date when checkout promised one (detectLateness), else past the estimate.
+    estimatedDelivery: trigger === "late" ? (shipment.promisedDate ?? shipment.estimatedDelivery) : shipment.estimatedDelivery,
     lastEventAt: shipment.lastEventAt?.toISOString() ?? null,
     adminUrl: adminShipmentsUrl(shipment.shop),
   });

@@ -21,6 +21,11 @@ import { queueNotifications } from "./notifications.server";
 // (a webhook, a re-read, a provider) hands in what it knows; events are stored once per dedupe key and the
 // status is always re-derived from all of them with mergeTimeline, so the order in which reports arrive, and
 // how often, never matters.
+//
+// A local pickup is the exception to "one per fulfillment": it waits on the shelf before its fulfillment exists
+// (Shopify creates that when the customer collects it). While it waits it is a placeholder keyed by its
+// fulfillment order (pickupPlaceholderId); when the fulfillment arrives, the placeholder becomes its shipment,
+// events and emails included, whichever of the two Shopify told us about first.
 
 export interface ShopifyEventInput {
   /** The FulfillmentEvent's numeric id. */
@@ -61,6 +66,12 @@ export interface FulfillmentSnapshot {
   destination?: { city: string | null; countryCode: string | null } | null;
   isPickup?: boolean;
   pickupLocationId?: string | null;
+  /** The fulfillment order's numeric id (a pickup's placeholder is keyed by it). */
+  fulfillmentOrderId?: string | null;
+  /** YYYY-MM-DD: the delivery date promised at checkout (the date part of maxDeliveryDateTime), or null for none. */
+  promisedDate?: string | null;
+  /** When the merchant marked the pickup ready (needs fulfillmentOrderId): a "ready for pickup" event, kept once. */
+  readyForPickupAt?: string | null;
   lineItems?: { title: string; quantity: number }[];
   events?: ShopifyEventInput[];
 }
@@ -116,11 +127,24 @@ export function hashEmail(shop: string, email: string): string {
 const isUniqueViolation = (error: unknown) =>
   error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 
+const PLACEHOLDER_PREFIX = "fo-";
+
+/** The fulfillmentId of a pickup waiting for collection: clearly not a Shopify fulfillment id (those are digits). */
+export const pickupPlaceholderId = (fulfillmentOrderId: string) => `${PLACEHOLDER_PREFIX}${fulfillmentOrderId}`;
+export const isPickupPlaceholder = (fulfillmentId: string) => fulfillmentId.startsWith(PLACEHOLDER_PREFIX);
+
 const dateOrNull = (value: string | null | undefined): Date | null => {
   if (!value) return null;
   const time = Date.parse(value);
   return Number.isNaN(time) ? null : new Date(time);
 };
+
+/** "Ready for pickup", once per fulfillment order; no words, so every surface says it in its own language. */
+function readyEvent(snap: FulfillmentSnapshot): NewShipmentEvent | null {
+  const at = dateOrNull(snap.readyForPickupAt);
+  if (!at || !snap.fulfillmentOrderId) return null;
+  return { at: at.toISOString(), status: "available_for_pickup", description: "", source: "shopify", dedupeKey: `pickup-ready:${snap.fulfillmentOrderId}` };
+}
 
 /** "Lyon, France" from a Shopify event's parts. */
 function eventLocation(e: ShopifyEventInput): string | undefined {
@@ -177,6 +201,8 @@ function snapshotColumns(shop: string, snap: FulfillmentSnapshot, existing: Ship
   }
   set("isPickup", snap.isPickup);
   set("pickupLocationId", snap.pickupLocationId);
+  set("fulfillmentOrderId", snap.fulfillmentOrderId);
+  set("promisedDate", snap.promisedDate);
   set("lineItems", snap.lineItems === undefined ? undefined : JSON.stringify(snap.lineItems));
 
   const data: Record<string, unknown> = {};
@@ -255,6 +281,10 @@ export async function addEvents(db: Database, shipment: Pick<Shipment, "id" | "s
  * Applies what a source knows about a fulfillment: creates the shipment when it is new, stores new events and
  * re-derives status, estimate and lateness. Null when the shipment was erased for its customer (it is not
  * filled in again).
+ *
+ * A pickup's fulfillment (a snapshot with isPickup and its fulfillmentOrderId) takes over the placeholder of its
+ * fulfillment order; a placeholder written when the fulfillment's shipment already exists is folded into it.
+ * Either way one parcel ends as one shipment, whichever came first.
  */
 export async function applyFulfillment(
   db: Database,
@@ -263,6 +293,13 @@ export async function applyFulfillment(
   options: RefreshOptions = {},
 ): Promise<Shipment | null> {
   const events = (snap.events ?? []).map(shopifyEvent).filter((e): e is NewShipmentEvent => e !== null);
+  const ready = readyEvent(snap);
+  const placeholder = isPickupPlaceholder(snap.fulfillmentId);
+  // A cancelled fulfillment did not hand the parcel over: the pickup still waits under its placeholder.
+  const takesOver =
+    !placeholder && snap.isPickup === true && Boolean(snap.fulfillmentOrderId) && snap.shopifyStatus?.toUpperCase() !== "CANCELLED";
+  if (takesOver) await renamePlaceholder(db, shop, pickupPlaceholderId(snap.fulfillmentOrderId!), snap.fulfillmentId);
+
   let redacted = false;
   const shipment = await createOrUpdate(db, shop, snap.fulfillmentId, (existing) => {
     if (existing?.redactedAt) {
@@ -284,7 +321,86 @@ export async function applyFulfillment(
   });
   if (redacted) return null;
   await addEvents(db, shipment, events);
+  if (ready) await addEarliest(db, shipment, ready);
+
+  // Checked after our own write, so of a placeholder and its fulfillment written at the same moment by two
+  // workers, at least one of them sees the other.
+  if (takesOver) {
+    await foldPlaceholder(db, shop, pickupPlaceholderId(snap.fulfillmentOrderId!), shipment.id);
+  } else if (placeholder && snap.fulfillmentOrderId) {
+    const collected = await pickupShipmentOf(db, shop, snap.fulfillmentOrderId);
+    if (collected) {
+      await foldPlaceholder(db, shop, snap.fulfillmentId, collected.id);
+      return refreshShipment(db, collected.id, options);
+    }
+  }
   return refreshShipment(db, shipment.id, options);
+}
+
+/** A report that is kept once and at its earliest time (one readiness, told by late and repeated webhooks). */
+async function addEarliest(db: Database, shipment: Pick<Shipment, "id" | "shop">, event: NewShipmentEvent) {
+  if (await addEvents(db, shipment, [event])) return;
+  const at = new Date(event.at);
+  await db.shipmentEvent.updateMany({ where: { shipmentId: shipment.id, dedupeKey: event.dedupeKey, at: { gt: at } }, data: { at } });
+}
+
+/** The shipment of a pickup's (not cancelled) fulfillment, when Shopify told us about it already. */
+function pickupShipmentOf(db: Database, shop: string, fulfillmentOrderId: string) {
+  return db.shipment.findFirst({
+    where: {
+      shop,
+      fulfillmentOrderId,
+      isPickup: true,
+      NOT: { fulfillmentId: { startsWith: PLACEHOLDER_PREFIX } },
+      OR: [{ shopifyStatus: null }, { shopifyStatus: { not: "CANCELLED" } }],
+    },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    select: { id: true },
+  });
+}
+
+/** The fulfillment is new to us: its pickup's placeholder becomes its shipment (one UPDATE: events and emails stay). */
+async function renamePlaceholder(db: Database, shop: string, placeholderId: string, fulfillmentId: string) {
+  const taken = await db.shipment.findUnique({ where: { shop_fulfillmentId: { shop, fulfillmentId } }, select: { id: true } });
+  if (taken) return;
+  try {
+    await db.shipment.updateMany({ where: { shop, fulfillmentId: placeholderId }, data: { fulfillmentId } });
+  } catch (error) {
+    // Created meanwhile by another delivery: foldPlaceholder merges the two.
+    if (!isUniqueViolation(error)) throw error;
+  }
+}
+
+/**
+ * Moves a placeholder's events and queued emails to the shipment of its fulfillment and removes it, in one
+ * transaction. A report both have is kept once, at its earliest time; an email both have is kept once. An
+ * erased placeholder (or shipment) brings nothing over.
+ */
+async function foldPlaceholder(db: Database, shop: string, placeholderId: string, shipmentId: string) {
+  await db.$transaction(async (tx) => {
+    const from = await tx.shipment.findUnique({ where: { shop_fulfillmentId: { shop, fulfillmentId: placeholderId } } });
+    if (!from || from.id === shipmentId) return;
+    const into = await tx.shipment.findUnique({ where: { id: shipmentId }, select: { redactedAt: true } });
+    if (into && !into.redactedAt && !from.redactedAt) {
+      const theirs = new Map(
+        (await tx.shipmentEvent.findMany({ where: { shipmentId }, select: { id: true, dedupeKey: true, at: true } })).map((e) => [e.dedupeKey, e]),
+      );
+      for (const event of await tx.shipmentEvent.findMany({ where: { shipmentId: from.id }, select: { id: true, dedupeKey: true, at: true } })) {
+        const same = theirs.get(event.dedupeKey);
+        if (!same) await tx.shipmentEvent.updateMany({ where: { id: event.id }, data: { shipmentId } });
+        else if (event.at < same.at) await tx.shipmentEvent.updateMany({ where: { id: same.id }, data: { at: event.at } });
+      }
+      const queued = new Set(
+        (await tx.trackingNotification.findMany({ where: { shipmentId }, select: { kind: true, trigger: true } })).map((n) => `${n.kind}:${n.trigger}`),
+      );
+      for (const note of await tx.trackingNotification.findMany({ where: { shipmentId: from.id }, select: { id: true, kind: true, trigger: true } })) {
+        if (!queued.has(`${note.kind}:${note.trigger}`)) await tx.trackingNotification.updateMany({ where: { id: note.id }, data: { shipmentId } });
+      }
+    }
+    await tx.shipmentEvent.deleteMany({ where: { shipmentId: from.id } });
+    await tx.trackingNotification.deleteMany({ where: { shipmentId: from.id } });
+    await tx.shipment.deleteMany({ where: { id: from.id } });
+  });
 }
 
 /** The events of a shipment plus what its Shopify record implies (shipped, picked up, cancelled), merged. */

@@ -1,13 +1,14 @@
 import { z } from "zod";
 import { defineHandler, type DeliveryContext, type TopicHandler } from "../webhooks/topic-handler";
-import { needsOrderDetails, rereadFulfillment } from "./backfill.server";
+import { needsOrderDetails, rereadFulfillment, rereadPickup } from "./backfill.server";
 import { applyFulfillment, type FulfillmentSnapshot } from "./shipments.server";
 
-// fulfillments/create, fulfillments/update and fulfillment_events/create (samples in
-// ../shared/shopify/webhooks/). Each is applied as it comes: newer snapshots win by updated_at, events are stored
-// once by id, and the status is re-derived from all events, so late, repeated or reordered deliveries end in
-// the same state. A fulfillment's payload lacks its order's details (date, customer, locale): the first time
-// we see one, it is re-read from the Admin API.
+// fulfillments/create, fulfillments/update, fulfillment_events/create and
+// fulfillment_orders/line_items_prepared_for_pickup (samples in ../shared/shopify/webhooks/). Each is applied as
+// it comes: newer snapshots win by updated_at, events are stored once by id, and the status is re-derived from
+// all events, so late, repeated or reordered deliveries end in the same state. A fulfillment's payload lacks its
+// order's details (date, customer, locale): the first time we see one, it is re-read from the Admin API. A pickup
+// marked ready says no more than its fulfillment order's id: that is always re-read.
 
 // Numeric ids: JSON.parse keeps integers exact up to 2^53, far above Shopify's current ids (Shopify's own samples
 // use larger, made-up ones, which must still validate). Gids win where the payload has them.
@@ -60,6 +61,23 @@ function orderFromFulfillmentName(name: string | null | undefined): Pick<Fulfill
   // A prefix or suffix with digits would make a wrong number: leave it to the Admin re-read.
   return number ? { orderName, orderNumber: Number(number) } : { orderName };
 }
+
+const fulfillmentOrderId = z.union([
+  numericId,
+  z
+    .string()
+    .regex(/^gid:\/\/shopify\/FulfillmentOrder\/\d+$/, "not a fulfillment order id")
+    .transform((gid) => gid.split("/").pop()!),
+]);
+
+export const preparedForPickupPayload = z.looseObject({
+  fulfillment_order: z.looseObject({
+    id: fulfillmentOrderId,
+    status: text,
+    preparable: z.boolean().nullish(),
+    delivery_method: z.looseObject({ method_type: text }).nullish(),
+  }),
+});
 
 export function snapshotFromFulfillmentWebhook(payload: z.output<typeof fulfillmentPayload>): FulfillmentSnapshot {
   const number = payload.tracking_numbers?.[0] ?? payload.tracking_number ?? null;
@@ -126,8 +144,27 @@ const fulfillmentEventHandler = defineHandler({
   },
 });
 
+// The moment it became ready is when Shopify says the event happened (the same on every redelivery).
+const preparedForPickupHandler = defineHandler({
+  schema: preparedForPickupPayload,
+  async handle(payload, ctx) {
+    const id = payload.fulfillment_order.id;
+    const admin = await ctx.adminFor?.(ctx.shop);
+    if (!admin) {
+      ctx.logger.warn(
+        "A pickup was marked ready but the shop has no Admin API access, so its order cannot be read: shoppers see it once it is collected. Open Omnistock in the Shopify admin to restore access.",
+        { shop: ctx.shop, fulfillmentOrderId: id },
+      );
+      return "skipped";
+    }
+    const readyAt = (ctx.triggeredAt ?? new Date()).toISOString();
+    return (await rereadPickup(ctx.db, admin, id, readyAt)) ? "done" : "skipped";
+  },
+});
+
 export const TRACKING_HANDLERS: Record<string, TopicHandler> = {
   "fulfillments/create": fulfillmentHandler,
   "fulfillments/update": fulfillmentHandler,
   "fulfillment_events/create": fulfillmentEventHandler,
+  "fulfillment_orders/line_items_prepared_for_pickup": preparedForPickupHandler,
 };

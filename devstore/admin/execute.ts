@@ -111,6 +111,7 @@ const MUTATION: Record<string, Resolver> = {
   fulfillmentTrackingInfoUpdate: (ctx, args) => mutations.fulfillmentTrackingInfoUpdate(ctx, args as never),
   fulfillmentOrderHold: (ctx, args) => mutations.fulfillmentOrderHold(ctx, args as never),
   fulfillmentOrderReleaseHold: (ctx, args) => mutations.fulfillmentOrderReleaseHold(ctx, args as never),
+  fulfillmentOrderLineItemsPreparedForPickup: (ctx, args) => mutations.fulfillmentOrderLineItemsPreparedForPickup(ctx, args as never),
 };
 
 /** The calling app's installation in the shop: it owns the app-data metafields theme extensions read. */

@@ -465,6 +465,40 @@ export function fulfillmentOrderReleaseHold(ctx: AdminContext, args: { id: strin
   }
 }
 
+interface PreparedForPickupArgs {
+  input: { lineItemsByFulfillmentOrder: { fulfillmentOrderId: string }[] };
+}
+
+/**
+ * Local pickup: the merchant's items are on the shelf. Every fulfillment order must be a pickup with something
+ * left to prepare, or nothing is marked (userErrors name each one that is not); then each is marked and its
+ * fulfillment_orders/line_items_prepared_for_pickup webhook is sent.
+ */
+export function fulfillmentOrderLineItemsPreparedForPickup(ctx: AdminContext, { input }: PreparedForPickupArgs) {
+  const groups = input.lineItemsByFulfillmentOrder;
+  requireArraySize(groups, "input.lineItemsByFulfillmentOrder");
+  const payload = (userErrors: UserError[]) => ({ __typename: "FulfillmentOrderLineItemsPreparedForPickupPayload", userErrors });
+  if (groups.length === 0) {
+    return payload([userError(["input", "lineItemsByFulfillmentOrder"], "At least one fulfillment order is required.", "FULFILLMENT_ORDER_INVALID")]);
+  }
+  const ids: string[] = [];
+  const errors: UserError[] = [];
+  groups.forEach((group, i) => {
+    const field = ["input", "lineItemsByFulfillmentOrder", i, "fulfillmentOrderId"];
+    const id = numericId(group.fulfillmentOrderId, "FulfillmentOrder");
+    const problem = id ? ctx.store.pickupPreparationProblem(ctx.shop.domain, id) : { code: "FULFILLMENT_ORDER_INVALID", message: "Invalid fulfillment order ID provided." };
+    if (problem) return void errors.push(userError(field, problem.message, problem.code));
+    if (!ids.includes(id!)) ids.push(id!);
+  });
+  if (errors.length) return payload(errors);
+  try {
+    ctx.store.prepareForPickup(ctx.shop.domain, ids);
+    return payload([]);
+  } catch (error) {
+    return storeFailure(error, "FulfillmentOrderLineItemsPreparedForPickupPayload");
+  }
+}
+
 // ---------------------------------------------------------------- app-data metafields
 
 /** One installation per app and shop; its id is stable for the shop. */

@@ -7,6 +7,7 @@ import {
   type FulfillmentOrder,
   type InventoryItem,
   type InventoryLevel,
+  type LineItem,
   type Location,
   type Order,
   type Product,
@@ -297,7 +298,13 @@ export function fulfillmentOrderView(ctx: AdminContext, fo: FulfillmentOrder): V
       countryCode: location.address.countryCode,
       location: () => locationView(ctx, location),
     },
-    deliveryMethod: { __typename: "DeliveryMethod", id: gid("DeliveryMethod", fo.id), methodType: fo.deliveryMethod },
+    deliveryMethod: {
+      __typename: "DeliveryMethod",
+      id: gid("DeliveryMethod", fo.id),
+      methodType: fo.deliveryMethod,
+      minDeliveryDateTime: fo.deliveryPromise?.minDeliveryDateTime ?? null,
+      maxDeliveryDateTime: fo.deliveryPromise?.maxDeliveryDateTime ?? null,
+    },
     fulfillmentHolds: fo.holds.map((hold, index) => ({
       __typename: "FulfillmentHold",
       id: gid("FulfillmentHold", `${fo.id}${index}`),
@@ -315,10 +322,33 @@ export function fulfillmentOrderView(ctx: AdminContext, fo: FulfillmentOrder): V
           totalQuantity: foLine.totalQuantity,
           remainingQuantity: foLine.remainingQuantity,
           sku: line.sku,
+          productTitle: line.title,
+          variantTitle: line.variantTitle,
           inventoryItemId: variant ? gid("InventoryItem", variant.inventoryItemId) : null,
           variant: () => (variant ? variantView(ctx, variant) : null),
+          lineItem: () => lineItemView(line),
         };
       }),
+    fulfillments: (args: Args) =>
+      connection(
+        byId([...ctx.shop.fulfillments.values()].filter((f) => f.fulfillmentOrderId === fo.id)),
+        args,
+        (f) => f.id,
+        (f) => fulfillmentView(ctx, f),
+      ),
+  };
+}
+
+/** An order's line item, as fulfillment orders and fulfillments point to it. */
+function lineItemView(line: LineItem): View {
+  return {
+    __typename: "LineItem",
+    id: gid("LineItem", line.id),
+    title: line.title,
+    name: line.variantTitle ? `${line.title} - ${line.variantTitle}` : line.title,
+    variantTitle: line.variantTitle,
+    sku: line.sku,
+    quantity: line.quantity,
   };
 }
 
@@ -361,20 +391,11 @@ export function fulfillmentView(ctx: AdminContext, fulfillment: Fulfillment): Vi
     },
     fulfillmentLineItems: (args: Args) =>
       connection(fulfillment.lineItems, args, (l) => `${fulfillment.id}${l.lineItemId}`, (l) => {
-        const line = lineOf(l.lineItemId);
         return {
           __typename: "FulfillmentLineItem",
           id: gid("FulfillmentLineItem", `${fulfillment.id}${l.lineItemId}`),
           quantity: l.quantity,
-          lineItem: {
-            __typename: "LineItem",
-            id: gid("LineItem", line.id),
-            title: line.title,
-            name: line.variantTitle ? `${line.title} - ${line.variantTitle}` : line.title,
-            variantTitle: line.variantTitle,
-            sku: line.sku,
-            quantity: line.quantity,
-          },
+          lineItem: lineItemView(lineOf(l.lineItemId)),
         };
       }),
     location: () => locationView(ctx, location),

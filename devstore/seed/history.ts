@@ -541,7 +541,9 @@ export function generateOrderHistory(options: HistoryOptions): History {
     if (maybeCancel(order, fo, shop, createdMs, readyMs)) return;
     if (pickedUpMs > nowMs) {
       if (readyMs <= nowMs) {
+        // Prepared for pickup (fulfillmentOrderLineItemsPreparedForPickup): on the shelf, waiting for the customer.
         fo.status = "IN_PROGRESS";
+        fo.preparedForPickupAt = iso(readyMs);
         fo.updatedAt = iso(readyMs);
         touch(order, readyMs);
       }

@@ -146,6 +146,12 @@ export interface FulfillmentHold {
   heldAt: string;
 }
 
+/** The delivery window the shopper was promised at checkout (DeliveryMethod.min/maxDeliveryDateTime). */
+export interface DeliveryPromise {
+  minDeliveryDateTime: string | null;
+  maxDeliveryDateTime: string | null;
+}
+
 export interface FulfillmentOrder {
   id: string;
   orderId: string;
@@ -154,6 +160,10 @@ export interface FulfillmentOrder {
   deliveryMethod: "SHIPPING" | "PICK_UP" | "LOCAL";
   lineItems: { id: string; lineItemId: string; totalQuantity: number; remainingQuantity: number }[];
   holds: FulfillmentHold[];
+  /** None when checkout promised no date. */
+  deliveryPromise?: DeliveryPromise | null;
+  /** Local pickup: when the merchant marked the items prepared (fulfillmentOrderLineItemsPreparedForPickup). */
+  preparedForPickupAt?: string | null;
   createdAt: string;
   updatedAt: string;
 }

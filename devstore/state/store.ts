@@ -5,6 +5,7 @@ import {
   onHand,
   type Address,
   type Customer,
+  type DeliveryPromise,
   type Fulfillment,
   type FulfillmentEvent,
   type FulfillmentOrder,
@@ -82,6 +83,8 @@ export interface OrderInput {
   locationId?: string | null;
   shippingAddress?: Address | null;
   deliveryMethod?: "SHIPPING" | "PICK_UP";
+  /** The delivery window promised at checkout, on the order's fulfillment order. */
+  deliveryPromise?: DeliveryPromise | null;
   /** Shopify's OrderCreateInputsInventoryBehavior. */
   inventoryBehaviour?: "BYPASS" | "DECREMENT_IGNORING_POLICY" | "DECREMENT_OBEYING_POLICY";
   name?: string;
@@ -436,12 +439,74 @@ export class DevStore extends EventEmitter<{ event: [StoreEvent] }> {
         remainingQuantity: line.quantity,
       })),
       holds: [],
+      deliveryPromise: input.deliveryPromise ?? null,
+      preparedForPickupAt: null,
       createdAt: now,
       updatedAt: now,
     };
     shop.fulfillmentOrders.set(fulfillmentOrder.id, fulfillmentOrder);
     this.emitEvent(domain, "orders/create", orderPayload(shop, order));
     return order;
+  }
+
+  /** Sets the delivery window checkout promised for a fulfillment order (tests and scripts: Shopify has no mutation for it). */
+  setDeliveryPromise(domain: string, fulfillmentOrderId: string, promise: DeliveryPromise | null): FulfillmentOrder {
+    const fo = this.shop(domain).fulfillmentOrders.get(fulfillmentOrderId);
+    if (!fo) throw new StoreError("Fulfillment order not found", "NOT_FOUND", ["fulfillmentOrderId"]);
+    fo.deliveryPromise = promise;
+    fo.updatedAt = this.now().toISOString();
+    return fo;
+  }
+
+  /** Why a fulfillment order's items cannot be marked prepared for pickup, as Shopify's user error; null when they can. */
+  pickupPreparationProblem(domain: string, fulfillmentOrderId: string): { code: string; message: string } | null {
+    const fo = this.shop(domain).fulfillmentOrders.get(fulfillmentOrderId);
+    if (!fo) return { code: "FULFILLMENT_ORDER_INVALID", message: "Invalid fulfillment order ID provided." };
+    if (fo.deliveryMethod !== "PICK_UP") {
+      return { code: "FULFILLMENT_ORDER_INVALID", message: "The fulfillment order's delivery method is not local pickup." };
+    }
+    if (fo.status === "ON_HOLD" || fo.status === "SCHEDULED") {
+      return { code: "UNABLE_TO_PREPARE_QUANTITY", message: `Unable to prepare quantity: the fulfillment order is ${fo.status === "ON_HOLD" ? "on hold" : "scheduled"}.` };
+    }
+    // Closed (collected), cancelled or incomplete: nothing is left on the shelf to prepare.
+    if ((fo.status !== "OPEN" && fo.status !== "IN_PROGRESS") || fo.lineItems.every((line) => line.remainingQuantity === 0)) {
+      return { code: "NO_LINE_ITEMS_TO_PREPARE_FOR_FULFILLMENT_ORDER", message: "The fulfillment order does not have any line items that can be prepared." };
+    }
+    return null;
+  }
+
+  /**
+   * Local pickup: marks the items of fulfillment orders prepared (fulfillmentOrderLineItemsPreparedForPickup), all
+   * or none, and sends fulfillment_orders/line_items_prepared_for_pickup for each. The fulfillment order goes in
+   * progress; its fulfillment is created when the customer collects it (fulfill). Marking again resends the
+   * webhook and keeps the first readiness time.
+   */
+  prepareForPickup(domain: string, fulfillmentOrderIds: string[]): FulfillmentOrder[] {
+    const shop = this.shop(domain);
+    fulfillmentOrderIds.forEach((id, index) => {
+      const problem = this.pickupPreparationProblem(domain, id);
+      if (problem) throw new StoreError(problem.message, problem.code, ["input", "lineItemsByFulfillmentOrder", String(index), "fulfillmentOrderId"]);
+    });
+    const now = this.now().toISOString();
+    const prepared = fulfillmentOrderIds.map((id) => {
+      const fo = shop.fulfillmentOrders.get(id)!;
+      fo.status = "IN_PROGRESS";
+      fo.preparedForPickupAt ??= now;
+      fo.updatedAt = now;
+      return fo;
+    });
+    for (const fo of prepared) {
+      const payload = {
+        fulfillment_order: {
+          id: `gid://shopify/FulfillmentOrder/${fo.id}`,
+          status: fo.status.toLowerCase(),
+          preparable: this.pickupPreparationProblem(domain, fo.id) === null,
+          delivery_method: { method_type: "pickup" },
+        },
+      };
+      this.emitEvent(domain, "fulfillment_orders/line_items_prepared_for_pickup", payload, now);
+    }
+    return prepared;
   }
 
   /** Fulfils what remains of a fulfillment order (or the given quantities), with tracking. */
@@ -649,8 +714,8 @@ export class DevStore extends EventEmitter<{ event: [StoreEvent] }> {
     return this.history.get(domain) ?? [];
   }
 
-  emitEvent(shop: string, topic: string, payload: Record<string, unknown>) {
-    this.emit("event", { shop, topic, payload, triggeredAt: this.now().toISOString() });
+  emitEvent(shop: string, topic: string, payload: Record<string, unknown>, triggeredAt = this.now().toISOString()) {
+    this.emit("event", { shop, topic, payload, triggeredAt });
   }
 }
 
