@@ -27,7 +27,7 @@ import {
   providerAccounts,
   providerFormSchema,
   removeProviderAccount,
-  saveProviderAccount,
+  saveProviderForm,
   saveSettings,
   settingsForAdmin,
   settingsFormSchema,
@@ -77,9 +77,14 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<ActionRes
     }
     case "provider": {
       const form = providerFormSchema.safeParse(fields);
-      if (!form.success) return { ok: false, message: form.error.issues[0]?.message ?? "Check the form" };
-      await saveProviderAccount(db(), trackingSecretBox(), session.shop, form.data.provider, form.data.webhookSecret);
-      return { ok: true, message: "Connected. Webhooks from the provider are accepted from now on." };
+      if (!form.success) {
+        return { ok: false, message: "Check the provider's fields", fields: Object.fromEntries(form.error.issues.map((i) => [String(i.path[0]), i.message])) };
+      }
+      const problem = await saveProviderForm(db(), trackingSecretBox(), session.shop, form.data);
+      if (problem) return { ok: false, message: problem };
+      const { webhookSecret, apiKey, pollPerHour } = form.data;
+      const saved = [webhookSecret && "webhooks from the provider are accepted", (apiKey || pollPerHour !== null) && "polling settings are in effect"].filter(Boolean);
+      return { ok: true, message: saved.length ? `Saved: ${saved.join("; ")}.` : "Saved." };
     }
     case "remove-provider": {
       const provider = z.enum(TRACKING_PROVIDERS).safeParse(fields.provider);
@@ -220,10 +225,20 @@ function SettingsForm({ errors }: { errors?: Record<string, string> }) {
   );
 }
 
-function Providers() {
+function Providers({ errors }: { errors?: Record<string, string> }) {
   const { providers, webhookBase, shop } = useLoaderData<typeof loader>();
+  const navigation = useNavigation();
   const [provider, setProvider] = useState<string>("aftership");
+  const stored = providers.find((p) => p.provider === provider);
   const [secret, setSecret] = useState("");
+  const [apiKey, setApiKey] = useState("");
+  const [perHour, setPerHour] = useState<string>("");
+  const choose = (value: string) => {
+    setProvider(value);
+    setSecret("");
+    setApiKey("");
+    setPerHour("");
+  };
   return (
     <Card>
       <BlockStack gap="300">
@@ -231,36 +246,86 @@ function Providers() {
           Tracking providers
         </Text>
         <Text as="p" tone="subdued">
-          Connect AfterShip, 17TRACK or EasyPost for carrier events Shopify does not get. Point the provider's webhook at the address below and paste its secret here.
+          Connect AfterShip, 17TRACK or EasyPost for carrier events Shopify does not get. Either way works, or both: the provider pushes updates to the
+          webhook address below (paste its webhook secret), or Omnistock asks it for parcels that have had no news (paste its API key and the polls per
+          hour your plan with the provider allows; each tracking number asked counts as one poll).
         </Text>
         {providers.map((p) => (
-          <InlineStack key={p.provider} align="space-between" blockAlign="center">
-            <BlockStack gap="050">
-              <Text as="p" fontWeight="semibold">
-                {PROVIDER_NAME[p.provider]}
-              </Text>
-              <Text as="p" tone="subdued" breakWord>
-                {`${webhookBase}/${p.provider}?shop=${shop}`}
-              </Text>
-            </BlockStack>
-            <Form method="post">
-              <input type="hidden" name="intent" value="remove-provider" />
-              <input type="hidden" name="provider" value={p.provider} />
-              <Button submit tone="critical" variant="plain">
-                Disconnect
-              </Button>
-            </Form>
-          </InlineStack>
+          <Box key={p.provider} borderBlockStartWidth="025" borderColor="border" paddingBlockStart="200">
+            <InlineStack align="space-between" blockAlign="start" gap="200">
+              <BlockStack gap="050">
+                <Text as="p" fontWeight="semibold">
+                  {PROVIDER_NAME[p.provider]}
+                </Text>
+                <Text as="p" tone="subdued" breakWord>
+                  {p.webhooks ? `Webhooks: ${webhookBase}/${p.provider}?shop=${shop}` : "Webhooks: not set up (no webhook secret)"}
+                </Text>
+                <Text as="p" tone="subdued">
+                  {p.hasApiKey && p.pollPerHour > 0
+                    ? `Polling: ${p.pollUsedThisHour} of ${p.pollPerHour} polls used this hour`
+                    : p.hasApiKey
+                    ? "Polling: off (0 polls per hour)"
+                    : "Polling: off (no API key)"}
+                </Text>
+                {p.pollError && (
+                  <Text as="p" tone="critical">
+                    {p.pollError}
+                  </Text>
+                )}
+              </BlockStack>
+              <Form method="post">
+                <input type="hidden" name="intent" value="remove-provider" />
+                <input type="hidden" name="provider" value={p.provider} />
+                <Button submit tone="critical" variant="plain">
+                  Disconnect
+                </Button>
+              </Form>
+            </InlineStack>
+          </Box>
         ))}
         <Form method="post">
           <input type="hidden" name="intent" value="provider" />
           <input type="hidden" name="provider" value={provider} />
           <FormLayout>
+            <Select label="Provider" options={TRACKING_PROVIDERS.map((p) => ({ label: PROVIDER_NAME[p], value: p }))} value={provider} onChange={choose} />
+            <TextField
+              label="Webhook secret (for webhooks)"
+              name="webhookSecret"
+              type="password"
+              value={secret}
+              onChange={setSecret}
+              error={errors?.webhookSecret}
+              autoComplete="off"
+              helpText={`${stored?.webhooks ? "Stored encrypted; leave empty to keep it. " : ""}Webhook address: ${webhookBase}/${provider}?shop=${shop}`}
+            />
             <FormLayout.Group>
-              <Select label="Provider" options={TRACKING_PROVIDERS.map((p) => ({ label: PROVIDER_NAME[p], value: p }))} value={provider} onChange={setProvider} />
-              <TextField label="Webhook secret" name="webhookSecret" type="password" value={secret} onChange={setSecret} autoComplete="off" helpText={`Webhook address: ${webhookBase}/${provider}?shop=${shop}`} />
+              <TextField
+                label="API key (for polling)"
+                name="apiKey"
+                type="password"
+                value={apiKey}
+                onChange={setApiKey}
+                error={errors?.apiKey}
+                autoComplete="off"
+                helpText={stored?.hasApiKey ? "Stored encrypted; leave empty to keep it." : "Only needed to poll."}
+              />
+              <TextField
+                label="Polls per hour"
+                name="pollPerHour"
+                type="number"
+                min={0}
+                max={100000}
+                value={perHour}
+                onChange={setPerHour}
+                error={errors?.pollPerHour}
+                placeholder={String(stored?.pollPerHour ?? 0)}
+                autoComplete="off"
+                helpText="Your plan's limit with the provider. 0 turns polling off; leave empty to keep the current value."
+              />
             </FormLayout.Group>
-            <Button submit>Connect</Button>
+            <Button submit loading={navigation.state === "submitting" && navigation.formData?.get("intent") === "provider"}>
+              {stored ? "Save" : "Connect"}
+            </Button>
           </FormLayout>
         </Form>
       </BlockStack>
@@ -336,7 +401,7 @@ export default function Notifications() {
                 <Button submit>Check the SMTP server</Button>
               </Form>
             )}
-            <Providers />
+            <Providers errors={result && !result.ok ? result.fields : undefined} />
             <Outbox />
           </BlockStack>
         </Layout.Section>

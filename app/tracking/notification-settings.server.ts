@@ -2,10 +2,11 @@ import { z } from "zod";
 import type { Database } from "../db.server";
 import type { SecretBox } from "../security/secrets.server";
 import { EMAILABLE_STATUSES, type EmailableStatus } from "./email-templates.server";
+import { usedThisHour } from "./poll-quota";
 import { TRACKING_PROVIDERS, type TrackingProvider } from "./providers/types";
 
 // A shop's tracking email settings and its tracking provider accounts. Secrets (the SMTP password, provider
-// webhook secrets) are sealed with OMNISTOCK_ENCRYPTION_KEY and never leave the server.
+// webhook secrets and API keys) are sealed with OMNISTOCK_ENCRYPTION_KEY and never leave the server.
 
 export const DEFAULT_SHOPPER_STATUSES: readonly EmailableStatus[] = [
   "in_transit",
@@ -144,13 +145,43 @@ export async function saveSettings(db: Database, box: SecretBox, shop: string, f
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Tracking provider accounts: the secret each provider signs its webhooks with.
+// Tracking provider accounts. Two ways in, either enough on its own: the secret a provider signs its webhooks
+// with (push), and the API key plus an hourly quota the poller spends (pull). Both are sealed.
 
+/** Stored in place of a sealed secret when the merchant only polls: no webhook from this provider is accepted. */
+const NO_WEBHOOK_SECRET = "";
+
+const optionalSecret = (message: string) =>
+  z
+    .string()
+    .trim()
+    .max(500)
+    .optional()
+    .transform((value) => (value ? value : null))
+    .refine((value) => value === null || value.length >= 8, message);
+
+/** The provider form. An empty secret, key or quota keeps what is stored. */
 export const providerFormSchema = z.object({
   provider: z.enum(TRACKING_PROVIDERS),
-  webhookSecret: z.string().trim().min(8, "Paste the webhook secret from the provider's settings").max(500),
+  webhookSecret: optionalSecret("Paste the whole webhook secret from the provider's settings"),
+  apiKey: optionalSecret("Paste the whole API key from the provider's settings"),
+  pollPerHour: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (!value) return null;
+      const perHour = Number(value);
+      if (!/^\d+$/.test(value) || !Number.isSafeInteger(perHour) || perHour > 100_000) {
+        ctx.addIssue({ code: "custom", message: "Enter the polls per hour your plan allows, a whole number from 0 (no polling) to 100000" });
+        return z.NEVER;
+      }
+      return perHour;
+    }),
 });
+export type ProviderForm = z.output<typeof providerFormSchema>;
 
+/** The webhook secret alone (kept for callers that only connect webhooks). */
 export async function saveProviderAccount(db: Database, box: SecretBox, shop: string, provider: TrackingProvider, webhookSecret: string) {
   const sealed = box.seal(webhookSecret);
   await db.providerAccount.upsert({
@@ -160,18 +191,52 @@ export async function saveProviderAccount(db: Database, box: SecretBox, shop: st
   });
 }
 
+/**
+ * Saves the provider form: what is filled in replaces what is stored. Returns the problem to show, or null.
+ * A new key clears the poll error (a refused key stops polling until it is replaced).
+ */
+export async function saveProviderForm(db: Database, box: SecretBox, shop: string, form: ProviderForm): Promise<string | null> {
+  const stored = await db.providerAccount.findUnique({ where: { shop_provider: { shop, provider: form.provider } } });
+  if (!stored && !form.webhookSecret && !form.apiKey) {
+    return "Paste the webhook secret (to receive webhooks), the API key (to poll), or both";
+  }
+  const pollPerHour = form.pollPerHour ?? stored?.pollPerHour ?? 0;
+  if (pollPerHour > 0 && !form.apiKey && !stored?.apiKey) {
+    return "Polling needs the provider's API key: paste it, or set polls per hour to 0";
+  }
+  const data = {
+    ...(form.webhookSecret ? { webhookSecret: box.seal(form.webhookSecret) } : {}),
+    ...(form.apiKey ? { apiKey: box.seal(form.apiKey), pollError: null } : {}),
+    pollPerHour,
+  };
+  await db.providerAccount.upsert({
+    where: { shop_provider: { shop, provider: form.provider } },
+    create: { shop, provider: form.provider, webhookSecret: NO_WEBHOOK_SECRET, ...data },
+    update: data,
+  });
+  return null;
+}
+
 export async function removeProviderAccount(db: Database, shop: string, provider: TrackingProvider) {
   await db.providerAccount.deleteMany({ where: { shop, provider } });
 }
 
-/** Which providers a shop has connected (never their secrets). */
-export async function providerAccounts(db: Database, shop: string) {
-  const rows = await db.providerAccount.findMany({ where: { shop }, select: { provider: true, updatedAt: true }, orderBy: { provider: "asc" } });
-  return rows.map((row) => ({ provider: row.provider as TrackingProvider, updatedAt: row.updatedAt.toISOString() }));
+/** Which providers a shop has connected and how polling goes (never their secrets). */
+export async function providerAccounts(db: Database, shop: string, now = new Date()) {
+  const rows = await db.providerAccount.findMany({ where: { shop }, orderBy: { provider: "asc" } });
+  return rows.map((row) => ({
+    provider: row.provider as TrackingProvider,
+    updatedAt: row.updatedAt.toISOString(),
+    webhooks: row.webhookSecret !== NO_WEBHOOK_SECRET,
+    hasApiKey: row.apiKey !== null,
+    pollPerHour: row.pollPerHour,
+    pollUsedThisHour: usedThisHour(row, now),
+    pollError: row.pollError,
+  }));
 }
 
 /** The webhook secret a provider signs this shop's webhooks with, or null when the shop has not connected it. */
 export async function providerSecret(db: Database, box: SecretBox, shop: string, provider: TrackingProvider): Promise<string | null> {
   const row = await db.providerAccount.findUnique({ where: { shop_provider: { shop, provider } }, select: { webhookSecret: true } });
-  return row ? box.open(row.webhookSecret) : null;
+  return row && row.webhookSecret !== NO_WEBHOOK_SECRET ? box.open(row.webhookSecret) : null;
 }

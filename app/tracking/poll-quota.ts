@@ -49,6 +49,16 @@ export const POLL_INTERVALS = {
   stale: 12 * HOUR,
 } as const;
 
+/** The quota hour `now` falls in: quotas count polls per clock hour (UTC), as the providers' plans do. */
+export function quotaHourStart(now: Date): Date {
+  return new Date(Math.floor(now.getTime() / HOUR) * HOUR);
+}
+
+/** Polls spent in the hour `now` falls in, from a stored counter: one kept for an earlier hour counts nothing. */
+export function usedThisHour(counter: { pollHourStart: Date | null; pollUsed: number }, now: Date): number {
+  return counter.pollHourStart?.getTime() === quotaHourStart(now).getTime() ? counter.pollUsed : 0;
+}
+
 const at = (iso: string | null | undefined) => (iso ? Date.parse(iso) : Number.NaN);
 
 /** How long to wait between two polls of this shipment. */

@@ -63,7 +63,7 @@ export async function receiveProviderWebhook(request: Request, provider: string 
     return reply(400, { error: "invalid_payload", message });
   }
   if (!update) return reply(200, { accepted: true, shipments: 0 });
-  const shipments = await applyProviderUpdate(deps.db, shop, update, deps.now?.() ?? new Date());
+  const shipments = await applyProviderUpdate(deps.db, shop, update, deps.now?.() ?? new Date(), { push: true });
   return reply(200, { accepted: true, shipments });
 }
 
@@ -73,8 +73,17 @@ const eventKey = (provider: string, e: ProviderUpdate["events"][number]) =>
     .digest("base64url")
     .slice(0, 22)}`;
 
-/** Applies a provider's update to the shop's shipments with that tracking number; returns how many it reached. */
-export async function applyProviderUpdate(db: Database, shop: string, update: ProviderUpdate, now = new Date()): Promise<number> {
+/**
+ * Applies a provider's update to the shop's shipments with that tracking number; returns how many it reached.
+ * `push`: the provider sent it on its own (a webhook), so the poller leaves these shipments alone for a while.
+ */
+export async function applyProviderUpdate(
+  db: Database,
+  shop: string,
+  update: ProviderUpdate,
+  now = new Date(),
+  options: { push?: boolean } = {},
+): Promise<number> {
   const key = normalizeTrackingNumber(update.trackingNumber);
   const shipments = await db.shipment.findMany({ where: { shop, trackingNumberKey: key, redactedAt: null } });
   const events: NewShipmentEvent[] = update.events.map((e) => ({
@@ -107,6 +116,7 @@ export async function applyProviderUpdate(db: Database, shop: string, update: Pr
         source: update.provider,
         ...(update.carrierCode ? { providerCarrier: update.carrierCode } : {}),
         ...(update.estimatedDelivery ? { carrierEstimate: update.estimatedDelivery } : {}),
+        ...(options.push ? { lastPushAt: now } : {}),
       },
     });
     await refreshShipment(db, shipment.id, { now });

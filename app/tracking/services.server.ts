@@ -3,6 +3,7 @@ import { databaseKind, db } from "../db.server";
 import { logger } from "../observability/logger.server";
 import { SecretBox } from "../security/secrets.server";
 import { adminClientFor } from "../shopify/admin-session.server";
+import { providerApiUrls } from "./poller.server";
 import type { ProviderWebhookDeps } from "./provider-webhooks.server";
 import type { TrackingWorkDeps } from "./worker.server";
 
@@ -29,5 +30,6 @@ export function trackingWorkDeps(): TrackingWorkDeps {
     adminFor: adminClientFor,
     // Demo mode sends nothing: emails are captured and shown on the Notifications page.
     capture: config().OMNISTOCK_DEMO,
+    providerApiUrls: providerApiUrls(config()),
   };
 }

@@ -1,11 +1,11 @@
 import { createHmac } from "node:crypto";
 import { z } from "zod";
 import type { ResolvedStatus } from "../status";
-import { isoDate, isoInstant, joinLocation, parsePayload } from "./payload";
+import { isoDate, isoInstant, joinLocation, parsePayload, type PayloadKind, ProviderPayloadError } from "./payload";
 import { headerValue, rawBytes, sameSignature } from "./signature";
-import type { ProviderEvent, ProviderUpdate, WebhookHeaders } from "./types";
+import type { ProviderEvent, ProviderPollResult, ProviderUpdate, WebhookHeaders } from "./types";
 
-// AfterShip Tracking webhooks.
+// AfterShip Tracking: webhooks, and the get-trackings API the poller reads (both carry the same Tracking).
 // Signature: https://www.aftership.com/docs/tracking/webhook/webhook-signature
 //   `aftership-hmac-sha256` = base64(HMAC-SHA256(raw body, webhook secret)).
 // Payload:   https://www.aftership.com/docs/tracking/2025-01/webhook/webhook-specifications
@@ -152,14 +152,57 @@ function estimateEnd(e: Estimate): string | undefined {
  */
 export function parseAftershipWebhook(json: unknown): ProviderUpdate {
   const { msg } = parsePayload(webhook, json, "AfterShip");
+  return aftershipTrackingUpdate(msg, "webhook");
+}
 
+// ---------------------------------------------------------------------------------------------------------
+// Polling: GET /tracking/2025-01/trackings?tracking_numbers=a,b,c answers the same Tracking objects.
+// https://www.aftership.com/docs/tracking/2025-01/api/get-trackings
+//   { meta: { code: 200, message, type }, data: { pagination, trackings: [<Tracking>] } }
+
+const envelope = z.looseObject({ meta: z.looseObject({ code: z.number().int(), message: text }) });
+const trackingsResponse = envelope.extend({ data: z.looseObject({ trackings: z.array(z.unknown()) }) });
+
+const numberOf = (item: unknown): string | undefined => {
+  const value = (item as { tracking_number?: unknown } | null)?.tracking_number;
+  return typeof value === "string" && value ? value : undefined;
+};
+
+/**
+ * The answer to a get-trackings poll: one update per tracking AfterShip knows. A number it does not follow is
+ * simply absent; a tracking we cannot read is reported as rejected rather than failing its neighbours.
+ * Throws ProviderPayloadError when the envelope itself is not AfterShip's.
+ */
+export function parseAftershipTrackings(json: unknown): ProviderPollResult {
+  const { meta } = parsePayload(envelope, json, "AfterShip", "response");
+  if (meta.code !== 200) {
+    throw new ProviderPayloadError(`Malformed AfterShip response: meta.code is ${meta.code}${meta.message ? ` (${meta.message})` : ""}`);
+  }
+  const { data } = parsePayload(trackingsResponse, json, "AfterShip", "response");
+  const result: ProviderPollResult = { updates: [], rejected: [] };
+  data.trackings.forEach((item, index) => {
+    try {
+      const parsed = parsePayload(tracking, item, "AfterShip", "response");
+      result.updates.push(aftershipTrackingUpdate(parsed, "response"));
+    } catch (error) {
+      if (!(error instanceof ProviderPayloadError)) throw error;
+      result.rejected.push({ trackingNumber: numberOf(item) ?? `#${index}`, message: error.message });
+    }
+  });
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Tracking -> ProviderUpdate, for webhooks and polls alike.
+
+function aftershipTrackingUpdate(msg: z.output<typeof tracking>, kind: PayloadKind): ProviderUpdate {
   const events: ProviderEvent[] = (msg.checkpoints ?? [])
     .map((c) => {
       const resolved = aftershipStatus(c.tag, c.subtag);
       const location =
         c.location?.trim() || joinLocation(c.city, c.state, c.country_region ?? c.country_iso3 ?? c.country_name);
       return {
-        at: isoInstant(c.checkpoint_time, "AfterShip"),
+        at: isoInstant(c.checkpoint_time, "AfterShip", kind),
         ...resolved,
         description: c.message?.trim() || c.subtag_message?.trim() || "",
         ...(location ? { location } : {}),

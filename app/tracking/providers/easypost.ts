@@ -1,11 +1,11 @@
 import { createHmac } from "node:crypto";
 import { z } from "zod";
 import type { ResolvedStatus } from "../status";
-import { isoDate, isoInstant, joinLocation, parsePayload } from "./payload";
+import { isoDate, isoInstant, joinLocation, parsePayload, type PayloadKind, ProviderPayloadError } from "./payload";
 import { headerValue, rawBytes, sameSignature } from "./signature";
-import type { ProviderEvent, ProviderUpdate, WebhookHeaders } from "./types";
+import type { ProviderEvent, ProviderPollResult, ProviderUpdate, WebhookHeaders } from "./types";
 
-// EasyPost tracker webhooks.
+// EasyPost trackers: webhooks, and the list-trackers API the poller reads (both carry the same Tracker).
 // Signature: https://docs.easypost.com/docs/webhooks (HMAC validation, `X-Hmac-Signature`); the scheme itself is
 //   only in the client libraries' validateWebhook (github.com/EasyPost/easypost-node src/utils/util.ts):
 //   header = "hmac-sha256-hex=" + hex(HMAC-SHA256(raw body, UTF-8 of secret.normalize("NFKD"))).
@@ -128,14 +128,46 @@ export function parseEasyPostWebhook(json: unknown): ProviderUpdate | null {
   const { description } = parsePayload(event, json, "EasyPost");
   if (!description.startsWith("tracker.")) return null;
   const t = parsePayload(event.extend({ result: tracker }), json, "EasyPost").result;
+  return easyPostTrackerUpdate(t, "webhook");
+}
 
+// ---------------------------------------------------------------------------------------------------------
+// Polling: GET /v2/trackers?tracking_codes[]=a&tracking_codes[]=b answers { trackers: [<Tracker>], has_more }.
+// https://docs.easypost.com/docs/trackers#retrieve-a-list-of-trackers (newest first).
+
+const trackersResponse = z.looseObject({ trackers: z.array(z.unknown()) });
+
+/**
+ * The answer to a list-trackers poll: one update per tracker. A code EasyPost has no tracker for is simply
+ * absent; a tracker we cannot read is reported as rejected rather than failing its neighbours. Throws
+ * ProviderPayloadError when the envelope itself is not EasyPost's.
+ */
+export function parseEasyPostTrackers(json: unknown): ProviderPollResult {
+  const { trackers } = parsePayload(trackersResponse, json, "EasyPost", "response");
+  const result: ProviderPollResult = { updates: [], rejected: [] };
+  trackers.forEach((item, index) => {
+    try {
+      result.updates.push(easyPostTrackerUpdate(parsePayload(tracker, item, "EasyPost", "response"), "response"));
+    } catch (error) {
+      if (!(error instanceof ProviderPayloadError)) throw error;
+      const code = (item as { tracking_code?: unknown } | null)?.tracking_code;
+      result.rejected.push({ trackingNumber: typeof code === "string" && code ? code : `#${index}`, message: error.message });
+    }
+  });
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Tracker -> ProviderUpdate, for webhooks and polls alike.
+
+function easyPostTrackerUpdate(t: z.output<typeof tracker>, kind: PayloadKind): ProviderUpdate {
   const events: ProviderEvent[] = (t.tracking_details ?? [])
     .map((d) => {
       const resolved = easyPostStatus(d.status, d.status_detail);
       const where = d.tracking_location;
       const location = where ? joinLocation(where.city, where.state, where.zip, where.country) : undefined;
       return {
-        at: isoInstant(d.datetime, "EasyPost"),
+        at: isoInstant(d.datetime, "EasyPost", kind),
         ...resolved,
         description: d.message?.trim() || d.description?.trim() || "",
         ...(location ? { location } : {}),

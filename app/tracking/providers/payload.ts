@@ -1,20 +1,28 @@
 import type { z } from "zod";
 
-// Shared by the provider adapters: validation errors a webhook route can log and answer 400 to, and the
-// normalisation of the providers' many date formats.
+// Shared by the provider adapters: validation errors a webhook route can log and answer 400 to (and the poller
+// can record), and the normalisation of the providers' many date formats.
+
+/** What was being read: a pushed webhook or the answer to our own poll. */
+export type PayloadKind = "webhook" | "response";
 
 export class ProviderPayloadError extends Error {
   override name = "ProviderPayloadError";
 }
 
-export function parsePayload<S extends z.ZodType>(schema: S, json: unknown, provider: string): z.output<S> {
+export function parsePayload<S extends z.ZodType>(
+  schema: S,
+  json: unknown,
+  provider: string,
+  kind: PayloadKind = "webhook",
+): z.output<S> {
   const result = schema.safeParse(json);
   if (result.success) return result.data;
   const issues = result.error.issues
     .slice(0, 5)
     .map((issue) => `${issue.path.length ? issue.path.join(".") : "(root)"}: ${issue.message}`)
     .join("; ");
-  throw new ProviderPayloadError(`Malformed ${provider} webhook: ${issues}`);
+  throw new ProviderPayloadError(`Malformed ${provider} ${kind}: ${issues}`);
 }
 
 const ZONE = /(Z|[+-]\d{2}:?\d{2})$/i;
@@ -23,11 +31,11 @@ const ZONE = /(Z|[+-]\d{2}:?\d{2})$/i;
  * An ISO 8601 instant in UTC. A date-time without an offset is read as UTC rather than as the server's local
  * time; a bare date as midnight UTC.
  */
-export function isoInstant(value: string, provider: string): string {
+export function isoInstant(value: string, provider: string, kind: PayloadKind = "webhook"): string {
   const text = value.trim();
   const withZone = /^\d{4}-\d{2}-\d{2}$/.test(text) || ZONE.test(text) ? text : `${text}Z`;
   const time = Date.parse(withZone);
-  if (Number.isNaN(time)) throw new ProviderPayloadError(`Malformed ${provider} webhook: unreadable time "${value}"`);
+  if (Number.isNaN(time)) throw new ProviderPayloadError(`Malformed ${provider} ${kind}: unreadable time "${value}"`);
   return new Date(time).toISOString();
 }
 

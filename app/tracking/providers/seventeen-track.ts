@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { ResolvedStatus } from "../status";
-import { isoDate, isoInstant, parsePayload, ProviderPayloadError } from "./payload";
+import { isoDate, isoInstant, parsePayload, type PayloadKind, ProviderPayloadError } from "./payload";
 import { headerValue, rawBytes, sameSignature } from "./signature";
-import type { ProviderEvent, ProviderUpdate, WebhookHeaders } from "./types";
+import type { ProviderEvent, ProviderPollResult, ProviderUpdate, WebhookHeaders } from "./types";
 
-// 17TRACK Tracking API v2.2 webhooks.
+// 17TRACK Tracking API v2.2: webhooks, and the gettrackinfo API the poller reads (both carry the same track_info).
 // Docs: https://asset.17track.net/api/document/v2.2_en/index.html (webhook push: { event, data }, events
 //   TRACKING_UPDATED and TRACKING_STOPPED; data = { number, carrier, param, tag, track_info }).
 // Signature: header `sign` = hex SHA-256 of `<raw body>/<security key>` (the API key sent as `17token`). Not a
@@ -158,10 +158,81 @@ export function parseSeventeenTrackWebhook(json: unknown): ProviderUpdate | null
   const info = data.track_info;
   if (!info)
     throw new ProviderPayloadError("Malformed 17TRACK webhook: data.track_info: required for TRACKING_UPDATED");
+  return trackInfoUpdate(data.number, data.carrier, info, "webhook");
+}
 
+// ---------------------------------------------------------------------------------------------------------
+// Polling: POST /track/v2.2/gettrackinfo with [{ "number": ... }] (at most 40) answers
+//   { code: 0, data: { accepted: [{ number, carrier, track_info }], rejected: [{ number, error: { code, message } }] } }
+// https://asset.17track.net/api/document/v2.2_en/index.html#get-tracking-details. A number must be registered
+// (register API) before 17TRACK has details; an unregistered one comes back rejected.
+
+const trackInfoResponse = z.looseObject({
+  code: z.number().int(),
+  data: z
+    .looseObject({
+      accepted: z.array(z.unknown()).nullish(),
+      rejected: z
+        .array(
+          z.looseObject({
+            number: z.string().min(1),
+            error: z.looseObject({ code: z.number().int().nullish(), message: text }).nullish(),
+          }),
+        )
+        .nullish(),
+      errors: z.array(z.looseObject({ code: z.number().int().nullish(), message: text })).nullish(),
+    })
+    .nullish(),
+});
+
+const accepted = z.looseObject({
+  number: z.string().min(1),
+  carrier: z.union([z.number().int(), z.string().min(1)]).nullish(),
+  track_info: trackInfo.nullish(),
+});
+
+/**
+ * The answer to a gettrackinfo poll: one update per accepted number with tracking; rejected numbers (not
+ * registered, no information yet) and accepted ones we cannot read come back as rejected with 17TRACK's reason.
+ * Throws ProviderPayloadError when the envelope is not 17TRACK's or its code is not 0.
+ */
+export function parseSeventeenTrackTrackInfo(json: unknown): ProviderPollResult {
+  const { code, data } = parsePayload(trackInfoResponse, json, "17TRACK", "response");
+  if (code !== 0) {
+    const why = data?.errors?.map((e) => `${e.message ?? "error"}${e.code ? ` (${e.code})` : ""}`).join("; ");
+    throw new ProviderPayloadError(`17TRACK answered code ${code}${why ? `: ${why}` : ""}`);
+  }
+  const result: ProviderPollResult = { updates: [], rejected: [] };
+  for (const r of data?.rejected ?? []) {
+    const why = r.error?.message?.trim() || "rejected";
+    result.rejected.push({ trackingNumber: r.number, message: r.error?.code ? `${why} (${r.error.code})` : why });
+  }
+  (data?.accepted ?? []).forEach((item, index) => {
+    try {
+      const a = parsePayload(accepted, item, "17TRACK", "response");
+      if (a.track_info) result.updates.push(trackInfoUpdate(a.number, a.carrier, a.track_info, "response"));
+      else result.rejected.push({ trackingNumber: a.number, message: "No tracking information yet" });
+    } catch (error) {
+      if (!(error instanceof ProviderPayloadError)) throw error;
+      const number = (item as { number?: unknown } | null)?.number;
+      result.rejected.push({ trackingNumber: typeof number === "string" && number ? number : `#${index}`, message: error.message });
+    }
+  });
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// track_info -> ProviderUpdate, for webhooks and polls alike.
+
+function trackInfoUpdate(
+  number: string,
+  carrier: number | string | null | undefined,
+  info: z.output<typeof trackInfo>,
+  kind: PayloadKind,
+): ProviderUpdate {
   const current = seventeenTrackStatus(info.latest_status.status, info.latest_status.sub_status);
   const latestTime = info.latest_event ? eventTime(info.latest_event) : undefined;
-  const latestAt = latestTime === undefined ? undefined : isoInstant(latestTime, "17TRACK");
+  const latestAt = latestTime === undefined ? undefined : isoInstant(latestTime, "17TRACK", kind);
 
   const seen = new Set<string>();
   const events: ProviderEvent[] = [];
@@ -170,7 +241,7 @@ export function parseSeventeenTrackWebhook(json: unknown): ProviderUpdate | null
   for (const e of all) {
     const time = eventTime(e);
     if (!time) continue;
-    const at = isoInstant(time, "17TRACK");
+    const at = isoInstant(time, "17TRACK", kind);
     const description = e.description?.trim() ?? "";
     const key = `${at}|${description}`;
     if (seen.has(key)) continue;
@@ -194,10 +265,8 @@ export function parseSeventeenTrackWebhook(json: unknown): ProviderUpdate | null
 
   return {
     provider: "17track",
-    trackingNumber: data.number,
-    ...(data.carrier !== null && data.carrier !== undefined && data.carrier !== 0
-      ? { carrierCode: String(data.carrier) }
-      : {}),
+    trackingNumber: number,
+    ...(carrier !== null && carrier !== undefined && carrier !== 0 ? { carrierCode: String(carrier) } : {}),
     status: current.status,
     ...(current.reason ? { exceptionReason: current.reason } : {}),
     ...(estimatedDelivery ? { estimatedDelivery } : {}),

@@ -1,6 +1,6 @@
 import type { ExceptionReason, TrackingStatus } from "../status";
 
-// What every tracking provider adapter returns: one normalized update per webhook.
+// What every tracking provider adapter returns: one normalized update per webhook, or per tracking in a poll.
 
 export const TRACKING_PROVIDERS = ["aftership", "17track", "easypost"] as const;
 export type TrackingProvider = (typeof TRACKING_PROVIDERS)[number];
@@ -25,6 +25,13 @@ export interface ProviderUpdate {
   estimatedDelivery?: string;
   /** Oldest first. */
   events: ProviderEvent[];
+}
+
+/** What a provider answered to a poll for a batch of tracking numbers. */
+export interface ProviderPollResult {
+  updates: ProviderUpdate[];
+  /** Numbers the provider answered about without usable tracking (not registered, unreadable), with why. */
+  rejected: { trackingNumber: string; message: string }[];
 }
 
 /** Fetch's Headers, or a plain object such as Node's IncomingHttpHeaders. */

@@ -1,0 +1,236 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { parseAftershipTrackings, parseAftershipWebhook } from "../../app/tracking/providers/aftership";
+import { parseEasyPostTrackers, parseEasyPostWebhook } from "../../app/tracking/providers/easypost";
+import { ProviderPayloadError } from "../../app/tracking/providers/payload";
+import { fetchTrackings, needsNewKey, PASTE_KEY, POLL_BATCH_SIZE, ProviderPollError } from "../../app/tracking/providers/poll";
+import { parseSeventeenTrackTrackInfo, parseSeventeenTrackWebhook } from "../../app/tracking/providers/seventeen-track";
+import {
+  aftershipTracking,
+  easyPostTracker,
+  seventeenTrackItem,
+  startFakeProviders,
+  trackingFixture,
+  type FakeProviders,
+} from "../support/fake-tracking-providers";
+
+// The "get tracking" clients: each provider's answer read into the same ProviderUpdate its webhook gives, and
+// every HTTP outcome turned into a ProviderPollError that says what to do.
+
+describe("AfterShip get-trackings answer", () => {
+  const delivered = trackingFixture("aftership-tracking-update-delivered.json");
+  const exception = trackingFixture("aftership-tracking-update-exception.json");
+  const answer = (trackings: unknown[]) => ({
+    meta: { code: 200, message: "", type: "Success" },
+    data: { pagination: { total: trackings.length, next_cursor: null, has_next_page: false }, trackings },
+  });
+
+  it("reads each tracking exactly as the webhook carrying it", () => {
+    const result = parseAftershipTrackings(answer([delivered.msg, exception.msg]));
+    expect(result.rejected).toEqual([]);
+    expect(result.updates).toEqual([parseAftershipWebhook(delivered), parseAftershipWebhook(exception)]);
+    expect(result.updates[0]).toMatchObject({ provider: "aftership", trackingNumber: "1Z0A3R2F0354877713", status: "delivered", carrierCode: "ups" });
+    expect(result.updates[1]).toMatchObject({ trackingNumber: "LX123456785DE", status: "exception" });
+  });
+
+  it("answers nothing about numbers it does not follow", () => {
+    expect(parseAftershipTrackings(answer([]))).toEqual({ updates: [], rejected: [] });
+  });
+
+  it("reports a tracking it cannot read as rejected and keeps its neighbours", () => {
+    const result = parseAftershipTrackings(answer([{ ...delivered.msg, tag: 7 }, exception.msg]));
+    expect(result.updates.map((u) => u.trackingNumber)).toEqual(["LX123456785DE"]);
+    expect(result.rejected).toEqual([{ trackingNumber: "1Z0A3R2F0354877713", message: expect.stringMatching(/^Malformed AfterShip response: tag:/) }]);
+  });
+
+  it("names an unreadable checkpoint time as a response problem, not a webhook one", () => {
+    const msg = aftershipTracking("X1", { checkpoints: [{ tag: "InTransit", checkpoint_time: "yesterday" }] });
+    expect(parseAftershipTrackings(answer([msg])).rejected[0]!.message).toBe('Malformed AfterShip response: unreadable time "yesterday"');
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ["null", null, /^Malformed AfterShip response: \(root\)/],
+    ["a webhook instead", delivered, /Malformed AfterShip response: meta/],
+    ["no trackings", { meta: { code: 200 }, data: {} }, /data\.trackings/],
+    ["an error envelope with 200", { meta: { code: 4001, message: "Invalid tracking_numbers" }, data: {} }, /meta\.code is 4001 \(Invalid tracking_numbers\)/],
+  ])("rejects %s with a clear error", (_label, json, message) => {
+    expect(() => parseAftershipTrackings(json)).toThrow(ProviderPayloadError);
+    expect(() => parseAftershipTrackings(json)).toThrow(message);
+  });
+});
+
+describe("17TRACK gettrackinfo answer", () => {
+  const pushed = trackingFixture("seventeen-track-tracking-updated.json");
+
+  it("reads accepted numbers as the webhook does and passes on rejected ones with 17TRACK's reason", () => {
+    const result = parseSeventeenTrackTrackInfo({
+      code: 0,
+      data: {
+        accepted: [pushed.data],
+        rejected: [{ number: "LX123456785DE", error: { code: -18019902, message: "The tracking number 'LX123456785DE' does not register, please register first." } }],
+      },
+    });
+    expect(result.updates).toEqual([parseSeventeenTrackWebhook(pushed)]);
+    expect(result.updates[0]).toMatchObject({ provider: "17track", trackingNumber: "RR123456789CN", status: "in_transit", carrierCode: "3011" });
+    expect(result.rejected).toEqual([
+      { trackingNumber: "LX123456785DE", message: "The tracking number 'LX123456785DE' does not register, please register first. (-18019902)" },
+    ]);
+  });
+
+  it("treats an accepted number without track_info as no data yet, and an unreadable one as rejected", () => {
+    const result = parseSeventeenTrackTrackInfo({
+      code: 0,
+      data: { accepted: [{ number: "RR000000000CN", carrier: 3011, track_info: null }, seventeenTrackItem("RR111111111CN", { latest_status: {} })], rejected: [] },
+    });
+    expect(result.updates).toEqual([]);
+    expect(result.rejected).toEqual([
+      { trackingNumber: "RR000000000CN", message: "No tracking information yet" },
+      { trackingNumber: "RR111111111CN", message: expect.stringMatching(/^Malformed 17TRACK response: track_info\.latest_status\.status/) },
+    ]);
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ["a string", "ok", /^Malformed 17TRACK response: \(root\)/],
+    ["no code", { data: { accepted: [] } }, /Malformed 17TRACK response: code/],
+    ["a rejected item without number", { code: 0, data: { accepted: [], rejected: [{ error: {} }] } }, /data\.rejected\.0\.number/],
+    ["an error code", { code: -18010002, data: { errors: [{ code: -18010002, message: "Security key invalid." }] } }, /^17TRACK answered code -18010002: Security key invalid\. \(-18010002\)$/],
+  ])("rejects %s with a clear error", (_label, json, message) => {
+    expect(() => parseSeventeenTrackTrackInfo(json)).toThrow(ProviderPayloadError);
+    expect(() => parseSeventeenTrackTrackInfo(json)).toThrow(message);
+  });
+});
+
+describe("EasyPost list-trackers answer", () => {
+  const event = trackingFixture("easypost-tracker-updated.json");
+
+  it("reads each tracker as the webhook carrying it", () => {
+    const result = parseEasyPostTrackers({ trackers: [event.result], has_more: false });
+    expect(result).toEqual({ updates: [parseEasyPostWebhook(event)], rejected: [] });
+    expect(result.updates[0]).toMatchObject({ provider: "easypost", trackingNumber: "9405500207552011812894", status: "out_for_delivery", carrierCode: "USPS" });
+  });
+
+  it("reports a tracker it cannot read as rejected and keeps its neighbours", () => {
+    const result = parseEasyPostTrackers({ trackers: [easyPostTracker("EZ1", { status: null }), easyPostTracker("EZ2")], has_more: false });
+    expect(result.updates.map((u) => u.trackingNumber)).toEqual(["EZ2"]);
+    expect(result.rejected).toEqual([{ trackingNumber: "EZ1", message: expect.stringMatching(/^Malformed EasyPost response: status/) }]);
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ["an array", [], /^Malformed EasyPost response: \(root\)/],
+    ["an Event", event, /Malformed EasyPost response: trackers/],
+  ])("rejects %s with a clear error", (_label, json, message) => {
+    expect(() => parseEasyPostTrackers(json)).toThrow(ProviderPayloadError);
+    expect(() => parseEasyPostTrackers(json)).toThrow(message);
+  });
+});
+
+describe("fetchTrackings over HTTP", () => {
+  let fake: FakeProviders;
+  const options = (provider: keyof FakeProviders["keys"], extra: { apiKey?: string; timeoutMs?: number } = {}) => ({
+    apiKey: extra.apiKey ?? fake.keys[provider],
+    baseUrl: fake.url,
+    ...(extra.timeoutMs ? { timeoutMs: extra.timeoutMs } : {}),
+  });
+  const failure = async (promise: Promise<unknown>) => {
+    const error = await promise.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ProviderPollError);
+    return error as ProviderPollError;
+  };
+
+  beforeAll(async () => {
+    fake = await startFakeProviders();
+  });
+  afterAll(() => fake.close());
+  beforeEach(() => {
+    fake.requests.length = 0;
+    fake.failWith = {};
+    fake.rawBody = {};
+    fake.delayMs = 0;
+    for (const known of Object.values(fake.known)) known.clear();
+  });
+
+  it("asks each provider in its own way, with its own key header, for the whole batch at once", async () => {
+    fake.known.aftership.set("1Z0A3R2F0354877713", aftershipTracking("1Z0A3R2F0354877713"));
+    fake.known["17track"].set("RR123456789CN", seventeenTrackItem("RR123456789CN"));
+    fake.known.easypost.set("9405500207552011812894", easyPostTracker("9405500207552011812894"));
+
+    const aftership = await fetchTrackings("aftership", ["1Z0A3R2F0354877713", "NOTFOLLOWED1"], options("aftership"));
+    expect(aftership.updates.map((u) => u.trackingNumber)).toEqual(["1Z0A3R2F0354877713"]);
+    const seventeen = await fetchTrackings("17track", ["RR123456789CN", "RR999999999CN"], options("17track"));
+    expect(seventeen.updates.map((u) => u.trackingNumber)).toEqual(["RR123456789CN"]);
+    expect(seventeen.rejected.map((r) => r.trackingNumber)).toEqual(["RR999999999CN"]);
+    const easypost = await fetchTrackings("easypost", ["9405500207552011812894", "EZ404"], options("easypost"));
+    expect(easypost.updates.map((u) => u.status)).toEqual(["out_for_delivery"]);
+
+    expect(fake.requests).toEqual([
+      { provider: "aftership", numbers: ["1Z0A3R2F0354877713", "NOTFOLLOWED1"], key: fake.keys.aftership },
+      { provider: "17track", numbers: ["RR123456789CN", "RR999999999CN"], key: fake.keys["17track"] },
+      { provider: "easypost", numbers: ["9405500207552011812894", "EZ404"], key: fake.keys.easypost },
+    ]);
+  });
+
+  it("asks nothing for no numbers and refuses a batch larger than the provider takes", async () => {
+    expect(await fetchTrackings("17track", [], options("17track"))).toEqual({ updates: [], rejected: [] });
+    const tooMany = Array.from({ length: POLL_BATCH_SIZE["17track"] + 1 }, (_, i) => `RR${String(i).padStart(9, "0")}CN`);
+    await expect(fetchTrackings("17track", tooMany, options("17track"))).rejects.toThrow(RangeError);
+    expect(fake.requests).toEqual([]);
+  });
+
+  it.each(["aftership", "17track", "easypost"] as const)("%s: a refused key asks the merchant for a new one, without echoing the key", async (provider) => {
+    const error = await failure(fetchTrackings(provider, ["N1234567890"], options(provider, { apiKey: "a-revoked-key-123" })));
+    expect(error.failure).toBe("key_refused");
+    expect(error.httpStatus).toBe(401);
+    expect(error.message).toMatch(/refused the API key \(HTTP 401\)\. Paste a current key in Omnistock > Notifications > Tracking providers\.$/);
+    expect(error.message).not.toContain("a-revoked-key-123");
+    expect(needsNewKey(error.message)).toBe(true);
+  });
+
+  it("maps 403 to a refused key, 429 to a used-up quota and 5xx to a provider in trouble", async () => {
+    fake.failWith.aftership = 403;
+    expect((await failure(fetchTrackings("aftership", ["N1"], options("aftership")))).failure).toBe("key_refused");
+    fake.failWith.aftership = 429;
+    const quota = await failure(fetchTrackings("aftership", ["N1"], options("aftership")));
+    expect(quota.failure).toBe("quota_exhausted");
+    expect(quota.message).toMatch(/^AfterShip says the API quota is used up \(HTTP 429\)\. Polling stops until the next hour/);
+    expect(needsNewKey(quota.message)).toBe(false);
+    fake.failWith.easypost = 503;
+    const down = await failure(fetchTrackings("easypost", ["N1"], options("easypost")));
+    expect(down).toMatchObject({ failure: "unavailable", httpStatus: 503, message: "EasyPost is having trouble (HTTP 503). Polling tries again on its own." });
+  });
+
+  it("names an unexpected 4xx with the provider's own explanation", async () => {
+    fake.failWith.easypost = 422;
+    const error = await failure(fetchTrackings("easypost", ["N1"], options("easypost")));
+    expect(error.failure).toBe("bad_response");
+    expect(error.message).toMatch(/^EasyPost refused the request \(HTTP 422\): \{"error":\{"code":"INTERNAL_SERVER_ERROR","message":"Request refused\."/);
+  });
+
+  it("gives up on a provider that does not answer in time", async () => {
+    fake.delayMs = 500;
+    const error = await failure(fetchTrackings("17track", ["N1"], options("17track", { timeoutMs: 100 })));
+    expect(error).toMatchObject({ failure: "unavailable", message: "17TRACK did not answer within 100 ms. Polling tries again on its own." });
+  });
+
+  it("reports an unreachable provider as unavailable", async () => {
+    const error = await failure(fetchTrackings("aftership", ["N1"], { apiKey: "k", baseUrl: "http://127.0.0.1:1" }));
+    expect(error.failure).toBe("unavailable");
+    expect(error.message).toMatch(/^AfterShip could not be reached \(/);
+  });
+
+  it("reports a body that is not JSON, or not the provider's shape, as a bad response", async () => {
+    fake.rawBody.aftership = "<html>Gateway</html>";
+    const html = await failure(fetchTrackings("aftership", ["N1"], options("aftership")));
+    expect(html).toMatchObject({ failure: "bad_response", message: "AfterShip answered with something that is not JSON (HTTP 200): <html>Gateway</html>" });
+    fake.rawBody["17track"] = JSON.stringify({ code: 0, data: { accepted: "all of them" } });
+    const shape = await failure(fetchTrackings("17track", ["N1"], options("17track")));
+    expect(shape).toMatchObject({ failure: "bad_response", message: expect.stringMatching(/^Malformed 17TRACK response: data\.accepted/) });
+  });
+
+  it("knows which stored errors wait for a new key", () => {
+    expect(needsNewKey(null)).toBe(false);
+    expect(needsNewKey("EasyPost is having trouble (HTTP 503). Polling tries again on its own.")).toBe(false);
+    expect(needsNewKey(`Omnistock cannot read the stored AfterShip API key. ${PASTE_KEY}`)).toBe(true);
+  });
+});
