@@ -89,6 +89,8 @@ async function storeItem(db: Database, shop: string, item: ShopifyInventoryItem,
 /**
  * Updates one level if nobody else did since we read it (compare-and-set on observedAt), with ledger
  * entries for the differences, in one transaction. Two workers observing the same change record it once.
+ * `at` is when the read was asked for: a level already observed or written after that is newer than this read
+ * (our own sale applied while the read was on its way), and is kept.
  */
 async function storeLevel(
   db: Database,
@@ -99,6 +101,19 @@ async function storeLevel(
 ): Promise<number> {
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const current = await db.inventoryLevel.findUnique({ where: { shop_inventoryItemId_locationId: key } });
+    if (current && current.observedAt.getTime() > at.getTime()) {
+      // This read may predate the write, or include a sale that came after it: when they disagree, a read asked
+      // for now settles it (nothing seen is dropped, nothing stale is stored).
+      const differs = (Object.values(COLUMNS) as (keyof Quantities)[]).some((column) => quantities[column] !== current[column]);
+      if (differs) {
+        await db.inventoryRefresh.upsert({
+          where: { shop_inventoryItemId: { shop: key.shop, inventoryItemId: key.inventoryItemId } },
+          create: { shop: key.shop, inventoryItemId: key.inventoryItemId, cause: `${cause} (read again: it crossed a newer write)` },
+          update: { requestedAt: new Date(), lockedBy: null, lockedUntil: null },
+        });
+      }
+      return 0;
+    }
     const entries = (Object.entries(COLUMNS) as [QuantityName, keyof Quantities][])
       .map(([name, column]) => ({ name, column, delta: quantities[column] - (current?.[column] ?? 0) }))
       .filter((change) => change.delta !== 0)
@@ -144,8 +159,9 @@ export async function refreshItems(db: Database, admin: AdminClient, itemIds: st
   const { levels, itemsPerRead } = itemReadPlan(await db.location.count({ where: { shop: admin.shop } }));
   for (let start = 0; start < itemIds.length; start += itemsPerRead) {
     const ids = itemIds.slice(start, start + itemsPerRead);
-    const { data } = await admin.run(inventoryItemsById, { ids: ids.map((id) => gid("InventoryItem", id)), levels });
+    // When the read was asked for: a level written after that (our own sale or push) is newer than what it says.
     const at = new Date();
+    const { data } = await admin.run(inventoryItemsById, { ids: ids.map((id) => gid("InventoryItem", id)), levels });
     for (const [index, item] of data.nodes.entries()) {
       if (item) {
         const changes = await storeItem(db, admin.shop, item, cause, at);
@@ -211,8 +227,8 @@ export async function importShop(
   const progress: ImportProgress = { itemsRead: 0, changes: 0 };
   const plan = itemReadPlan(await db.location.count({ where: { shop: admin.shop } }));
   do {
-    const data = await readItems(admin, after, plan);
     const at = new Date();
+    const data = await readItems(admin, after, plan);
     for (const item of data.inventoryItems.nodes) {
       progress.changes += await storeItem(db, admin.shop, item, cause, at);
       progress.itemsRead += 1;
@@ -233,40 +249,55 @@ export async function recordApplied(
 ): Promise<void> {
   const { shop, inventoryItemId, locationId } = change;
   const key = { shop, inventoryItemId, locationId };
-  try {
-    await db.$transaction(async (tx) => {
-      const level = await tx.inventoryLevel.findUnique({ where: { shop_inventoryItemId_locationId: key } });
-      if (!level) {
-        // Not mirrored yet: read it instead of guessing its other quantities.
-        await tx.inventoryRefresh.upsert({
-          where: { shop_inventoryItemId: { shop, inventoryItemId } },
-          create: { shop, inventoryItemId, cause: change.cause },
-          update: { requestedAt: new Date(), lockedBy: null, lockedUntil: null },
+  // Compare-and-set on observedAt, like a read: a re-read stored between our read of the level and our write
+  // (on PostgreSQL nothing else serializes them) would otherwise be counted twice in the ledger.
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    try {
+      const outcome = await db.$transaction(async (tx) => {
+        const level = await tx.inventoryLevel.findUnique({ where: { shop_inventoryItemId_locationId: key } });
+        if (!level) {
+          // Not mirrored yet: read it instead of guessing its other quantities.
+          await tx.inventoryRefresh.upsert({
+            where: { shop_inventoryItemId: { shop, inventoryItemId } },
+            create: { shop, inventoryItemId, cause: change.cause },
+            update: { requestedAt: new Date(), lockedBy: null, lockedUntil: null },
+          });
+          return "queued" as const;
+        }
+        const onHand = level.onHand + change.delta;
+        // A newer observedAt makes any read asked for before this write keep away from it (storeLevel).
+        const { count } = await tx.inventoryLevel.updateMany({
+          where: { ...key, observedAt: level.observedAt },
+          data: { available: change.quantityAfter, onHand, observedAt: new Date() },
         });
-        return;
-      }
-      const onHand = level.onHand + change.delta;
-      // Shopify's answer also reveals changes we had not observed yet (a sale whose webhook is still on its
-      // way): what it held just before our change, against what we thought. Both go to the ledger.
-      const before = change.quantityAfter - change.delta;
-      const unseen = before - level.available;
-      await tx.inventoryLedgerEntry.createMany({
-        data: [
-          ...(unseen !== 0
-            ? [{ ...key, quantityName: "available", delta: unseen, quantityAfter: before, kind: "observed", cause: `seen while applying: ${change.cause}`, idempotencyKey: `${change.idempotencyKey}:unseen` }]
-            : []),
-          { ...key, quantityName: "available", delta: change.delta, quantityAfter: change.quantityAfter, kind: "applied", cause: change.cause, idempotencyKey: change.idempotencyKey },
-          { ...key, quantityName: "on_hand", delta: change.delta, quantityAfter: onHand, kind: "applied", cause: change.cause, idempotencyKey: `${change.idempotencyKey}:on_hand` },
-        ],
+        if (count === 0) return "moved" as const;
+        // Shopify's answer also reveals changes we had not observed yet (a sale whose webhook is still on its
+        // way): what it held just before our change, against what we thought. Both go to the ledger.
+        const before = change.quantityAfter - change.delta;
+        const unseen = before - level.available;
+        await tx.inventoryLedgerEntry.createMany({
+          data: [
+            ...(unseen !== 0
+              ? [{ ...key, quantityName: "available", delta: unseen, quantityAfter: before, kind: "observed", cause: `seen while applying: ${change.cause}`, idempotencyKey: `${change.idempotencyKey}:unseen` }]
+              : []),
+            { ...key, quantityName: "available", delta: change.delta, quantityAfter: change.quantityAfter, kind: "applied", cause: change.cause, idempotencyKey: change.idempotencyKey },
+            { ...key, quantityName: "on_hand", delta: change.delta, quantityAfter: onHand, kind: "applied", cause: change.cause, idempotencyKey: `${change.idempotencyKey}:on_hand` },
+          ],
+        });
+        return "recorded" as const;
       });
-      // A newer observedAt makes any read that started before this write look again (compare-and-set).
-      await tx.inventoryLevel.update({
-        where: { shop_inventoryItemId_locationId: key },
-        data: { available: change.quantityAfter, onHand, observedAt: new Date() },
-      });
-    });
-    stockChanged(shop, [inventoryItemId]);
-  } catch (error) {
-    if ((error as { code?: string }).code !== "P2002") throw error; // recorded already
+      if (outcome === "moved") continue; // someone wrote the level meanwhile: look again
+      if (outcome === "recorded") stockChanged(shop, [inventoryItemId]);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "P2002") throw error; // recorded already
+      return;
+    }
   }
+  // It kept changing under us: a re-read settles it (the mutation itself is applied and keyed).
+  await db.inventoryRefresh.upsert({
+    where: { shop_inventoryItemId: { shop, inventoryItemId } },
+    create: { shop, inventoryItemId, cause: change.cause },
+    update: { requestedAt: new Date(), lockedBy: null, lockedUntil: null },
+  });
 }
