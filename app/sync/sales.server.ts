@@ -121,7 +121,9 @@ async function reserveAndApply(
       await deps.db.$transaction(rows.map((data) => deps.db.reservation.create({ data })));
     } catch (error) {
       if ((error as { code?: string }).code !== "P2002") throw error;
-      return false; // another worker took this line
+      // Another worker (a reconciliation, a redelivery) recorded this line first. Its rows are applied here
+      // too rather than left to it: it may die before it applies them, and the same idempotency key (the
+      // reservation's id) makes Shopify apply each once whoever sends it.
     }
     reservations = await deps.db.reservation.findMany({ where: ofLine });
   }
