@@ -61,10 +61,10 @@ async function queuesEmpty(): Promise<boolean> {
   return deliveries + refreshes + pushes === 0;
 }
 
-// Known issue, PostgreSQL only: about one run in three ends with some linked-store sales not yet applied at
-// home when the queues look drained (reconciliation then finds them). Until that is understood the test runs on
-// SQLite, where it has always passed; see the issue note.
-describe.skipIf(process.env.OMNISTOCK_TEST_DATABASE === "postgresql")("a worker killed at random points", () => {
+// On PostgreSQL this test found two races SQLite's one-writer-at-a-time hid: a re-read and the record of our own
+// sale both computing the ledger from the same old level (the sale counted twice), and a worker leaving a line
+// whose reservations another worker (a reconciliation) had recorded but not yet applied when it died.
+describe("a worker killed at random points", () => {
   it("converges after restarts: nothing lost, nothing applied twice", { timeout: 180_000 }, async () => {
     const { devstore } = stores;
     const home = devstore.fixture;
@@ -129,12 +129,12 @@ describe.skipIf(process.env.OMNISTOCK_TEST_DATABASE === "postgresql")("a worker 
     const deps = { db: db(), logger: quietLogger, adminFor: adminClientFor };
     const reservations = await db().reservation.findMany({ where: { shop: home.shop } });
     expect(reservations.every((r) => r.status === "applied"), JSON.stringify(reservations.filter((r) => r.status !== "applied"))).toBe(true);
-    expect(new Set(reservations.map((r) => r.externalRef.split(":")[0])).size).toBe(linkedOrders.length);
+    expect(new Set(reservations.map((r) => r.externalRef.split(":")[0])).size, "linked orders with reservations").toBe(linkedOrders.length);
     const taken = devstore.store.inventoryHistory(home.shop).filter((h) => h.referenceDocumentUri?.startsWith("gid://omnistock/Reservation/"));
     expect(taken).toHaveLength(reservations.length);
-    expect(new Set(taken.map((h) => h.referenceDocumentUri)).size).toBe(reservations.length);
+    expect(new Set(taken.map((h) => h.referenceDocumentUri)).size, "distinct reservations taken at home").toBe(reservations.length);
     const soldInLinked = [...devstore.store.shop(LINKED).orders.values()].reduce((sum, o) => sum + o.lineItems.reduce((s, l) => s + l.quantity, 0), 0);
-    expect(reservations.reduce((sum, r) => sum + r.quantity, 0)).toBe(soldInLinked);
+    expect(reservations.reduce((sum, r) => sum + r.quantity, 0), "units reserved against units sold in the linked store").toBe(soldInLinked);
 
     const run = await reconcileShop(deps, home.shop, "merchant");
     expect(run).toMatchObject({ status: "done", salesFound: 0 });
@@ -151,8 +151,8 @@ describe.skipIf(process.env.OMNISTOCK_TEST_DATABASE === "postgresql")("a worker 
         where: { shop: level.shop, inventoryItemId: level.inventoryItemId, locationId: level.locationId, quantityName: "available" },
         _sum: { delta: true },
       });
-      expect(sum._sum.delta ?? 0).toBe(level.available);
-      expect(level.available).toBe(truth(devstore, level.shop, level.inventoryItemId, level.locationId));
+      expect(sum._sum.delta ?? 0, `ledger of item ${level.inventoryItemId} at ${level.locationId}`).toBe(level.available);
+      expect(level.available, `mirror of item ${level.inventoryItemId} at ${level.locationId}`).toBe(truth(devstore, level.shop, level.inventoryItemId, level.locationId));
     }
   });
 });
