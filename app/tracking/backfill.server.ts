@@ -107,6 +107,9 @@ export function pickupSnapshotFromAdmin(fo: ShopifyFulfillmentOrder, readyAt: st
   };
 }
 
+/** FulfillmentOrderStatus values of a fulfillment order that no longer waits for its customer. */
+const NOT_ON_THE_SHELF: ReadonlySet<string> = new Set(["CANCELLED", "CLOSED", "INCOMPLETE"]);
+
 /** A sale handed over at the counter (POS) is not a parcel: it has nothing to track. */
 const isCounterSale = (order: ShopifyTrackedOrder) => order.retailLocation !== null;
 
@@ -137,7 +140,9 @@ export async function rereadFulfillment(
  * order and records the readiness, at `readyAt`, on the pickup's shipment. Before the customer collects it
  * there is no fulfillment, so that is a placeholder keyed by the fulfillment order; when the webhook comes after
  * the collection (late), the readiness goes to the fulfillment's shipment instead. Null when the fulfillment
- * order is gone, is not a pickup or is a counter sale, or when the shipment was erased for its customer.
+ * order is gone, is not a pickup or is a counter sale, when nothing waits on the shelf any more without having
+ * been collected (cancelled, moved or merged away: a late webhook must not announce it), or when the shipment was
+ * erased for its customer.
  */
 export async function rereadPickup(
   db: Database,
@@ -151,6 +156,7 @@ export async function rereadPickup(
   if (!fo || fo.deliveryMethod?.methodType !== "PICK_UP" || isCounterSale(fo.order)) return null;
   const collected = fo.fulfillments.nodes.find((f) => f.status.toUpperCase() !== "CANCELLED");
   if (collected) return rereadFulfillment(db, admin, numeric(collected.id)!, options, { readyForPickupAt: readyAt });
+  if (NOT_ON_THE_SHELF.has(fo.status.toUpperCase())) return null;
   return applyFulfillment(db, admin.shop, pickupSnapshotFromAdmin(fo, readyAt), options);
 }
 

@@ -151,14 +151,7 @@ export async function saveSettings(db: Database, box: SecretBox, shop: string, f
 /** Stored in place of a sealed secret when the merchant only polls: no webhook from this provider is accepted. */
 const NO_WEBHOOK_SECRET = "";
 
-const optionalSecret = (message: string) =>
-  z
-    .string()
-    .trim()
-    .max(500)
-    .optional()
-    .transform((value) => (value ? value : null))
-    .refine((value) => value === null || value.length >= 8, message);
+const optionalSecret = (message: string) => optionalText(500).refine((value) => value === null || value.length >= 8, message);
 
 /** The provider form. An empty secret, key or quota keeps what is stored. */
 export const providerFormSchema = z.object({

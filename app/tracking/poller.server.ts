@@ -48,16 +48,25 @@ type Candidate = Pick<
   "id" | "source" | "status" | "exceptionReason" | "trackingNumberKey" | "providerCarrier" | "lastPushAt" | "lastEventAt" | "lastPolledAt"
 >;
 
-/** Polls what is due for every shop with polling on; returns how many shipments it polled. */
+/** Polls what is due for every installed shop with polling on; returns how many shipments it polled. */
 export async function runDuePolls(deps: PollerDeps, now = new Date()): Promise<number> {
   const accounts = await deps.db.providerAccount.findMany({
     where: { apiKey: { not: null }, pollPerHour: { gt: 0 } },
     orderBy: [{ shop: "asc" }, { provider: "asc" }],
   });
+  // A shop that uninstalled the app keeps its accounts until shop/redact (48 hours later): its key is not used meanwhile.
+  const uninstalled = new Set(
+    (
+      await deps.db.shop.findMany({
+        where: { shop: { in: [...new Set(accounts.map((a) => a.shop))] }, uninstalledAt: { not: null } },
+        select: { shop: true },
+      })
+    ).map((row) => row.shop),
+  );
   const byShop = new Map<string, Map<TrackingProvider, ProviderAccount>>();
   for (const account of accounts) {
     // A refused key waits for the merchant to paste another (saving a key clears pollError).
-    if (!isProvider(account.provider) || needsNewKey(account.pollError)) continue;
+    if (!isProvider(account.provider) || needsNewKey(account.pollError) || uninstalled.has(account.shop)) continue;
     let shop = byShop.get(account.shop);
     if (!shop) byShop.set(account.shop, (shop = new Map()));
     shop.set(account.provider, account);

@@ -260,13 +260,7 @@ export function orderView(ctx: AdminContext, order: Order): View {
       : null,
     lineItems: (args: Args) =>
       connection(order.lineItems, args, (l) => l.id, (line) => ({
-        __typename: "LineItem",
-        id: gid("LineItem", line.id),
-        title: line.title,
-        name: line.variantTitle ? `${line.title} - ${line.variantTitle}` : line.title,
-        variantTitle: line.variantTitle,
-        sku: line.sku,
-        quantity: line.quantity,
+        ...lineItemView(line),
         currentQuantity: line.quantity,
         unfulfilledQuantity: line.fulfillableQuantity,
         variant: () => (line.variantId && ctx.shop.variants.get(line.variantId) ? variantView(ctx, ctx.shop.variants.get(line.variantId)!) : null),

@@ -252,6 +252,24 @@ describe("a local pickup, from ready on the shelf to collected", () => {
     expect((await shipmentState(shop, placeholder!.fulfillmentId)).events.map((e) => [e.status, e.at])).toEqual([["available_for_pickup", first]]);
   });
 
+  it("a readiness delivered after the order was cancelled puts nothing on the shelf and emails no one", async () => {
+    const { order, fo } = placeOrder(store, [{ variantId: store.devstore.fixture.items.cap.variantId, quantity: 1 }], { customerId: "900", pickup: true });
+    // Marked ready, then cancelled; the readiness webhook is held back and arrives after the cancellation.
+    store.devstore.dispatcher.chaos = { duplicate: 0, drop: 1, delayMs: [0, 0] };
+    await prepareForPickup(fo.id);
+    const readyAt = new Date().toISOString();
+    store.devstore.store.cancelOrder(shop, order.id, { restock: true });
+    await settle();
+    expect(store.devstore.store.shop(shop).fulfillmentOrders.get(fo.id)!.status).toBe("CANCELLED");
+
+    await deliverAt("fulfillment_orders/line_items_prepared_for_pickup", { fulfillment_order: { id: `gid://shopify/FulfillmentOrder/${fo.id}`, status: "in_progress" } }, readyAt);
+    await processWebhooks(true);
+    expect(await shipmentsOf(order.id)).toHaveLength(0);
+    expect(await db().trackingNotification.count({ where: { shop, subject: { contains: order.name } } })).toBe(0);
+    const [outcome] = await db().webhookDelivery.findMany({ where: { shop, topic: "fulfillment_orders/line_items_prepared_for_pickup" }, orderBy: { id: "desc" }, take: 1 });
+    expect(outcome!.status).toBe("skipped");
+  });
+
   it("a readiness webhook for a shipping order, or for a fulfillment order that is gone, changes nothing", async () => {
     const { order, fo } = placeOrder(store, [{ variantId: store.devstore.fixture.items.tee.variantId, quantity: 1 }], { customerId: "900" });
     const before = await db().shipment.count({ where: { shop } });

@@ -246,6 +246,28 @@ describe("runDuePolls", () => {
     expect(await runDuePolls(deps(), new Date(later.getTime() + 2 * DAY))).toBe(2);
   });
 
+  it("stops using a shop's key once it uninstalls, and a shop's answers never reach another shop's parcels", async () => {
+    const shop = await shopWith("poll-uninstalled", { aftership: { pollPerHour: 100 } });
+    const neighbour = await shopWith("poll-neighbour", {});
+    const ours = await shipment(shop, "1Z0A3R2F0354877713");
+    const theirs = await shipment(neighbour, "1Z0A3R2F0354877713");
+    fake.known.aftership.set("1Z0A3R2F0354877713", trackingFixture("aftership-tracking-update-delivered.json").msg);
+
+    // Uninstalled: its accounts stay until shop/redact, but nothing is asked with its key.
+    await db().shop.update({ where: { shop }, data: { uninstalledAt: at() } });
+    expect(await runDuePolls(deps(), at())).toBe(0);
+    expect(fake.requests).toEqual([]);
+    expect(await row(ours)).toMatchObject({ lastPolledAt: null, status: "info_received" });
+    expect((await account(shop, "aftership")).pollUsed).toBe(0);
+
+    // Installed again: polled, and only its own parcel learns what AfterShip said.
+    await db().shop.update({ where: { shop }, data: { uninstalledAt: null } });
+    expect(await runDuePolls(deps(), at(MIN))).toBe(1);
+    expect(await row(ours)).toMatchObject({ status: "delivered", source: "aftership", lastPolledAt: at(MIN) });
+    expect(await row(theirs)).toMatchObject({ status: "info_received", source: "shopify", lastPolledAt: null });
+    expect(await db().shipmentEvent.count({ where: { shipmentId: theirs, source: "aftership" } })).toBe(0);
+  });
+
   it("never spends more than the hourly quota, even with two workers at once; the next hour brings it back", async () => {
     const shop = await shopWith("poll-quota", { aftership: { pollPerHour: 5 } });
     const numbers = Array.from({ length: 12 }, (_, i) => `1ZQUOTA${String(i).padStart(11, "0")}`);

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseAftershipTrackings, parseAftershipWebhook } from "../../app/tracking/providers/aftership";
 import { parseEasyPostTrackers, parseEasyPostWebhook } from "../../app/tracking/providers/easypost";
@@ -213,10 +215,35 @@ describe("fetchTrackings over HTTP", () => {
     expect(error).toMatchObject({ failure: "unavailable", message: "17TRACK did not answer within 100 ms. Polling tries again on its own." });
   });
 
-  it("reports an unreachable provider as unavailable", async () => {
-    const error = await failure(fetchTrackings("aftership", ["N1"], { apiKey: "k", baseUrl: "http://127.0.0.1:1" }));
-    expect(error.failure).toBe("unavailable");
-    expect(error.message).toMatch(/^AfterShip could not be reached \(/);
+  it("reports an unreachable provider as unavailable, naming why (fetch alone only says it failed)", async () => {
+    // A port that was just free: nothing listens there.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const error = await failure(fetchTrackings("aftership", ["N1"], { apiKey: "k", baseUrl: `http://127.0.0.1:${port}` }));
+    expect(error).toMatchObject({ failure: "unavailable", message: "AfterShip could not be reached (ECONNREFUSED). Polling tries again on its own." });
+  });
+
+  it("never follows a redirect: the key stays with the provider's own host", async () => {
+    const elsewhere: string[] = [];
+    const target = createServer((request, response) => {
+      elsewhere.push(String(request.headers["as-api-key"]));
+      response.end("{}");
+    });
+    await new Promise<void>((resolve) => target.listen(0, "127.0.0.1", resolve));
+    const redirecting = createServer((_request, response) => {
+      response.writeHead(302, { Location: `http://127.0.0.1:${(target.address() as AddressInfo).port}/collect` }).end();
+    });
+    await new Promise<void>((resolve) => redirecting.listen(0, "127.0.0.1", resolve));
+    try {
+      const baseUrl = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}`;
+      const error = await failure(fetchTrackings("aftership", ["N1"], { apiKey: "asat_secret_key_0001", baseUrl }));
+      expect(error).toMatchObject({ failure: "unavailable", message: "AfterShip could not be reached (unexpected redirect). Polling tries again on its own." });
+      expect(elsewhere).toEqual([]);
+    } finally {
+      await Promise.all([redirecting, target].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    }
   });
 
   it("reports a body that is not JSON, or not the provider's shape, as a bad response", async () => {

@@ -87,6 +87,17 @@ function excerpt(body: string): string {
   return line.length > 200 ? `${line.slice(0, 200)}...` : line;
 }
 
+/**
+ * Why fetch failed, in words an operator can act on: fetch itself only says "fetch failed" and keeps the reason
+ * (ENOTFOUND, ECONNREFUSED, a certificate problem, a redirect) in its cause.
+ */
+function networkReason(error: unknown): string {
+  const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  if (cause && typeof cause.code === "string" && cause.code) return cause.code;
+  if (cause && typeof cause.message === "string" && cause.message) return cause.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** How every error that only a new API key can fix ends. */
 export const PASTE_KEY = "Paste a current key in Omnistock > Notifications > Tracking providers.";
 
@@ -147,7 +158,7 @@ export async function fetchTrackings(provider: TrackingProvider, numbers: readon
   } catch (error) {
     const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
     const limit = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`;
-    const why = timedOut ? `did not answer within ${limit}` : `could not be reached (${error instanceof Error ? error.message : String(error)})`;
+    const why = timedOut ? `did not answer within ${limit}` : `could not be reached (${networkReason(error)})`;
     throw new ProviderPollError("unavailable", provider, `${name} ${why}. Polling tries again on its own.`);
   }
 
