@@ -15,6 +15,7 @@ import { performance } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import pg from "pg";
 import type { Database } from "../app/db.server";
+import type { StockReader } from "../app/storefront-proxy/stock-reader.server";
 import { benchDirectory } from "./harness";
 import {
   availableAt,
@@ -155,20 +156,18 @@ async function seed(database: Database) {
   return { shops: SHOP_COUNT, items, levels, seconds: Math.round((performance.now() - started) / 100) / 10 };
 }
 
-/** Counts the endpoint's item look-ups (the first read of a cache miss) without changing what it does. */
-function countingItemReads(database: Database): { database: Database; count: () => number } {
+/**
+ * Counts the endpoint's item look-ups (one stock read per cache miss: the item and its levels, through the
+ * process-wide stock reader the server shares) without changing what it does.
+ */
+function countingItemReads(database: Database, reader: StockReader): { database: Database; count: () => number } {
   let reads = 0;
-  const extended = database.$extends({
-    query: {
-      inventoryItem: {
-        findFirst({ args, query }) {
-          reads += 1;
-          return query(args);
-        },
-      },
-    },
-  });
-  return { database: extended as unknown as Database, count: () => reads };
+  const read = reader.read.bind(reader);
+  reader.read = (shop, variantId) => {
+    reads += 1;
+    return read(shop, variantId);
+  };
+  return { database, count: () => reads };
 }
 
 /**
@@ -305,7 +304,8 @@ async function main() {
     console.error(`Seeding ${kind}...`);
     const seeded = await seed(db());
     // The production build reaches the client through this same global (app/db.server.ts), so it gets the counting one.
-    const counting = countingItemReads(db());
+    const { closeStockReaders, stockReader } = await import("../app/storefront-proxy/stock-reader.server");
+    const counting = countingItemReads(db(), stockReader(fresh.url));
     const base = db();
     globalThis.omnistockDatabase = counting.database;
     const server = await startHttpServer({ port: 0, host: "127.0.0.1", dev: false });
@@ -314,6 +314,7 @@ async function main() {
       report({ kind: kind!, seeded, load, phases });
     } finally {
       await server.close();
+      await closeStockReaders();
       await base.$disconnect();
     }
   } finally {

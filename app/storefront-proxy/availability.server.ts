@@ -1,14 +1,17 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { Database } from "../db.server";
+import { databaseUrl, type Database } from "../db.server";
 import { onStockChanged } from "../inventory/stock-events.server";
 import { availabilityFor, verifiedSettings, widgetKey, type LocationRow, type WidgetSettings } from "./availability";
 import { json, type ProxyContext } from "./router.server";
+import { stockReader } from "./stock-reader.server";
 
 // GET /proxy/availability?variant=&settings=&sig=[&lat=&lng=]: each shop's stock for the variant a shopper is
 // looking at. Stock per variant is cached briefly in memory (a burst of shoppers on one product costs one
 // read) and dropped at once when this process sees the item change; other instances see it within the TTL.
-// Answers carry an ETag, so a widget refreshing unchanged stock gets 304 and no body.
+// Answers carry an ETag, so a widget refreshing unchanged stock gets 304 and no body. A miss reads the item and
+// its levels through the process's stock reader for DATABASE_URL (one prepared query, no ORM), the shop's
+// locations through Prisma (cached longer: they rarely change).
 
 export const REFRESH_SECONDS = 20;
 const CACHE_TTL_MS = 2_000;
@@ -88,13 +91,9 @@ function readStock(db: Database, shop: string, variantId: string, now: number): 
 
 async function loadStock(db: Database, shop: string, variantId: string, key: string, now: number): Promise<Stock> {
   const generation = generations.get(key) ?? 0;
-  const item = await db.inventoryItem.findFirst({ where: { shop, variantId }, select: { inventoryItemId: true, tracked: true, inventoryPolicy: true } });
-  const [levels, locations] = item
-    ? await Promise.all([
-        db.inventoryLevel.findMany({ where: { shop, inventoryItemId: item.inventoryItemId }, select: { locationId: true, available: true, observedAt: true } }),
-        shopLocations(db, shop, now),
-      ])
-    : [[], []];
+  const item = await stockReader(databaseUrl()).read(shop, variantId);
+  const levels = item?.levels ?? [];
+  const locations = item ? await shopLocations(db, shop, now) : [];
   const stock: Stock = {
     at: now,
     ttl: CACHE_TTL_MS * (0.8 + Math.random() * 0.4),
