@@ -4,6 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { z } from "zod";
+import { BULK_RESULT_PATH, BulkOperations } from "./admin/bulk";
 import { executeAdminRequest } from "./admin/execute";
 import { IdempotencyRegistry } from "./admin/idempotency";
 import { ThrottleRegistry, type BucketOptions } from "./admin/throttle";
@@ -39,6 +40,8 @@ export interface DevStoreOptions {
   retryDelaysMs?: number[];
   /** Whether access tokens expire (the app's expiringOfflineAccessTokens). */
   tokenLifetimeSeconds?: number;
+  /** How long a bulk operation takes to complete (default 300 ms). */
+  bulkDelayMs?: number;
 }
 
 export interface Installation {
@@ -57,6 +60,8 @@ export interface RunningDevStore {
   throttles: ThrottleRegistry;
   /** Admin API requests, points (extensions.cost) and THROTTLED answers per shop, for benchmarks. */
   usage: AdminUsage;
+  /** Bulk operations: their state, and settings tests change (delay, injected failures). */
+  bulk: BulkOperations;
   installations: Map<string, Installation>;
   /** Points webhooks and the app proxy at the app (once it is listening). */
   setAppUrl(url: string): void;
@@ -111,6 +116,8 @@ export async function startDevStore(options: DevStoreOptions, store = new DevSto
   const throttles = new ThrottleRegistry(options.bucket);
   const usage = new AdminUsage();
   const idempotency = new IdempotencyRegistry();
+  let origin = "";
+  const bulk = new BulkOperations({ store, baseUrl: () => origin, delayMs: options.bulkDelayMs });
   const installations = new Map<string, Installation>();
   const byShop = new Map<string, Installation>();
   const dispatcher = new WebhookDispatcher({
@@ -182,8 +189,8 @@ export async function startDevStore(options: DevStoreOptions, store = new DevSto
         variables: (body.variables ?? {}) as Record<string, unknown>,
         operationName: typeof body.operationName === "string" ? body.operationName : undefined,
       },
-      { store, shopDomain: installation.shop, appKey: app.apiKey },
-      { store, throttles, idempotency },
+      { store, shopDomain: installation.shop, appKey: app.apiKey, apiVersion: version },
+      { store, throttles, idempotency, bulk },
     );
     usage.record(installation.shop, operationNameOf(body.query, typeof body.operationName === "string" ? body.operationName : null), result.body);
     json(res, result.status, result.body);
@@ -416,6 +423,20 @@ export async function startDevStore(options: DevStoreOptions, store = new DevSto
       return json(res, 200, { deliveries: dispatcher.deliveries.length });
     }
     if (parts[0] === "deliveries" && req.method === "GET") return json(res, 200, dispatcher.deliveries);
+    if (parts[0] === "bulk-operations") {
+      if (req.method === "PUT") {
+        const parsed = z
+          .object({ delayMs: z.number().min(0).max(3_600_000).optional(), fail: z.enum(["ACCESS_DENIED", "INTERNAL_SERVER_ERROR", "TIMEOUT"]).nullable().optional() })
+          .safeParse(await body());
+        if (!parsed.success) return json(res, 400, { error: parsed.error.issues[0]?.message });
+        if (parsed.data.delayMs !== undefined) bulk.settings.delayMs = parsed.data.delayMs;
+        if (parsed.data.fail !== undefined) bulk.settings.fail = parsed.data.fail;
+      }
+      return json(res, 200, {
+        settings: bulk.settings,
+        operations: [...bulk.operations.values()].map(({ lines: _lines, isRoot: _roots, body: _body, token: _token, partialToken: _partial, ...op }) => op),
+      });
+    }
     if (parts[0] === "shops" && parts[1]) {
       const shop = store.shops.get(parts[1]);
       if (!shop) return json(res, 404, { error: `No shop ${parts[1]}` });
@@ -474,6 +495,14 @@ export async function startDevStore(options: DevStoreOptions, store = new DevSto
       const graphqlPath = /^\/admin\/api\/([\w-]+)\/graphql\.json$/.exec(url.pathname);
       if (graphqlPath && req.method === "POST") return await adminGraphql(req, res, graphqlPath[1]!);
       if (url.pathname === "/admin/oauth/access_token" && req.method === "POST") return await tokenExchange(req, res);
+      if (url.pathname.startsWith(BULK_RESULT_PATH) && req.method === "GET") {
+        // A bulk operation's JSONL: the random path is the only key, as with Shopify's signed storage URLs.
+        const file = bulk.file(url.pathname.slice(BULK_RESULT_PATH.length).replace(/\.jsonl$/, ""));
+        if (file === undefined) return json(res, 404, { error: "Not found" });
+        if (file === "expired") return json(res, 403, { error: "Request has expired" });
+        res.writeHead(200, { "Content-Type": "application/jsonl", "Content-Length": String(file.length) });
+        return void res.end(file);
+      }
       if (url.pathname === "/admin") return adminHome(res);
       const embedded = /^\/store\/([\w-]+)\/(apps\/omnistock|id-token)$/.exec(url.pathname);
       if (embedded) {
@@ -494,15 +523,20 @@ export async function startDevStore(options: DevStoreOptions, store = new DevSto
       else res.end();
     }
   });
+  // Node closes an idle keep-alive connection after 5 s, and a client that reuses it at that moment gets
+  // ECONNRESET (a bulk read waits, stores and polls with gaps that long). Shopify keeps connections longer.
+  server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve));
   const address = server.address() as AddressInfo;
+  origin = `http://${options.host ?? "127.0.0.1"}:${address.port}`;
   return {
-    url: `http://${options.host ?? "127.0.0.1"}:${address.port}`,
+    url: origin,
     store,
     dispatcher,
     simulator,
     throttles,
     usage,
+    bulk,
     installations,
     install,
     setAppUrl: (url: string) => {
@@ -511,6 +545,7 @@ export async function startDevStore(options: DevStoreOptions, store = new DevSto
     },
     close: async () => {
       simulator.stop();
+      bulk.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
     },

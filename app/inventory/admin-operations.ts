@@ -36,31 +36,43 @@ export function itemReadPlan(locationCount: number): { levels: number; itemsPerR
   return { levels, itemsPerRead: Math.min(250, Math.floor(990 / itemReadCost(levels))) };
 }
 
-const ITEM_FIELDS = /* GraphQL */ `
+// What the mirror stores of an item, its variant and each of its levels: shared by the paged reads below and
+// the bulk read of the whole catalog.
+const ITEM_SCALARS = /* GraphQL */ `
   id
   sku
   tracked
+`;
+const VARIANT_FIELDS = /* GraphQL */ `
+  id
+  title
+  barcode
+  inventoryPolicy
+  product {
+    id
+    title
+  }
+`;
+const LEVEL_FIELDS = /* GraphQL */ `
+  location {
+    id
+  }
+  quantities(names: ${JSON.stringify(QUANTITY_NAMES)}) {
+    name
+    quantity
+  }
+`;
+
+const ITEM_FIELDS = /* GraphQL */ `
+  ${ITEM_SCALARS}
   variants(first: 1) {
     nodes {
-      id
-      title
-      barcode
-      inventoryPolicy
-      product {
-        id
-        title
-      }
+      ${VARIANT_FIELDS}
     }
   }
   inventoryLevels(first: $levels) {
     nodes {
-      location {
-        id
-      }
-      quantities(names: ${JSON.stringify(QUANTITY_NAMES)}) {
-        name
-        quantity
-      }
+      ${LEVEL_FIELDS}
     }
   }
 `;
@@ -126,6 +138,125 @@ export const inventoryItemsPage = adminOperation<{ after?: string | null; first:
       pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
     }),
   }),
+);
+
+/**
+ * Every inventory item with its variants and levels, for bulkOperationRunQuery: Shopify runs it server-side with
+ * no cost limit. Bulk queries take no `first` and select connections through `edges { node }`; each nested node
+ * comes back on its own JSONL line with `__parentId` (the item's id, which is why the item selects `id`).
+ */
+export const BULK_ITEMS_QUERY = /* GraphQL */ `
+  {
+    inventoryItems {
+      edges {
+        node {
+          ${ITEM_SCALARS}
+          variants {
+            edges {
+              node {
+                ${VARIANT_FIELDS}
+              }
+            }
+          }
+          inventoryLevels {
+            edges {
+              node {
+                ${LEVEL_FIELDS}
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+/** One line of the bulk read's JSONL: an item, or one of its variants or levels (which name the item). */
+export const bulkItemLine = z.union([
+  itemSchema.pick({ id: true, sku: true, tracked: true }).extend({ id: z.string().regex(/^gid:\/\/shopify\/InventoryItem\/\d+$/) }).strict(),
+  itemSchema.shape.variants.shape.nodes.element.extend({ __parentId: z.string() }).strict(),
+  itemSchema.shape.inventoryLevels.shape.nodes.element.extend({ __parentId: z.string() }).strict(),
+]);
+export type BulkItemLine = z.infer<typeof bulkItemLine>;
+
+/** How many items a shop has: one inventory item per variant. 1 point. */
+export const catalogSize = adminOperation<Record<string, never>, { productVariantsCount: { count: number; precision: string } | null }>(
+  /* GraphQL */ `
+    query CatalogSize {
+      productVariantsCount(limit: null) {
+        count
+        precision
+      }
+    }
+  `,
+  z.object({ productVariantsCount: z.object({ count: z.number().int(), precision: z.string() }).nullable() }),
+);
+
+const bulkUserErrors = z.array(z.object({ field: z.array(z.string()).nullable(), message: z.string(), code: z.string().nullable() }));
+
+/** Starts a bulk query (10 points, like any mutation; the run itself costs nothing). Children follow their item. */
+export const runBulkQuery = adminOperation<
+  { query: string },
+  { bulkOperationRunQuery: { bulkOperation: { id: string; status: string } | null; userErrors: z.infer<typeof bulkUserErrors> } | null }
+>(
+  /* GraphQL */ `
+    mutation RunBulkQuery($query: String!) {
+      bulkOperationRunQuery(query: $query, groupObjects: true) {
+        bulkOperation {
+          id
+          status
+        }
+        userErrors {
+          field
+          message
+          code
+        }
+      }
+    }
+  `,
+  z.object({
+    bulkOperationRunQuery: z.object({ bulkOperation: z.object({ id: z.string(), status: z.string() }).nullable(), userErrors: bulkUserErrors }).nullable(),
+  }),
+);
+
+const bulkOperationSchema = z.object({
+  id: z.string(),
+  status: z.enum(["CREATED", "RUNNING", "COMPLETED", "FAILED", "CANCELING", "CANCELED", "EXPIRED"]),
+  errorCode: z.string().nullable(),
+  // UnsignedInt64: Shopify sends it as a string.
+  objectCount: z.coerce.number(),
+  url: z.string().nullable(),
+});
+export type ShopifyBulkOperation = z.infer<typeof bulkOperationSchema>;
+
+/** Where a bulk operation is: polled while waiting for it (the bulk_operations/finish webhook is a hint). 1 point. */
+export const bulkOperationStatus = adminOperation<{ id: string }, { bulkOperation: ShopifyBulkOperation | null }>(
+  /* GraphQL */ `
+    query BulkOperationStatus($id: ID!) {
+      bulkOperation(id: $id) {
+        id
+        status
+        errorCode
+        objectCount
+        url
+      }
+    }
+  `,
+  z.object({ bulkOperation: bulkOperationSchema.nullable() }),
+);
+
+/** Stops a bulk operation we gave up waiting for, so it does not hold one of the shop's slots. 10 points. */
+export const cancelBulkOperation = adminOperation<{ id: string }, { bulkOperationCancel: { userErrors: { message: string }[] } | null }>(
+  /* GraphQL */ `
+    mutation CancelBulkOperation($id: ID!) {
+      bulkOperationCancel(id: $id) {
+        userErrors {
+          message
+        }
+      }
+    }
+  `,
+  z.object({ bulkOperationCancel: z.object({ userErrors: z.array(z.object({ message: z.string() })) }).nullable() }),
 );
 
 const locationSchema = z.object({

@@ -48,8 +48,11 @@ export interface MirrorResult {
   changedItemIds: string[];
 }
 
-/** Writes one item as Shopify returned it, and a ledger entry for every quantity that changed. */
-async function storeItem(db: Database, shop: string, item: ShopifyInventoryItem, cause: string, at: Date): Promise<number> {
+/**
+ * Writes one item as Shopify returned it, and a ledger entry for every quantity that changed. The one way an item
+ * read from Shopify enters the mirror: paged reads here, the bulk read in bulk-read.server.ts.
+ */
+export async function storeItem(db: Database, shop: string, item: ShopifyInventoryItem, cause: string, at: Date): Promise<number> {
   const inventoryItemId = numericId(item.id);
   const variant = item.variants.nodes[0];
   const fields = {
@@ -197,6 +200,25 @@ export async function importShop(
   cause: string,
   onProgress: (progress: ImportProgress) => void = () => {},
 ): Promise<ImportProgress> {
+  await importLocations(db, admin);
+  let after: string | null = null;
+  const progress: ImportProgress = { itemsRead: 0, changes: 0 };
+  const plan = itemReadPlan(await db.location.count({ where: { shop: admin.shop } }));
+  do {
+    const at = new Date();
+    const data = await readItems(admin, after, plan);
+    for (const item of data.inventoryItems.nodes) {
+      progress.changes += await storeItem(db, admin.shop, item, cause, at);
+      progress.itemsRead += 1;
+    }
+    onProgress({ ...progress });
+    after = data.inventoryItems.pageInfo.hasNextPage ? data.inventoryItems.pageInfo.endCursor : null;
+  } while (after);
+  return progress;
+}
+
+/** Reads every location of a shop, active or not, into the mirror. */
+export async function importLocations(db: Database, admin: AdminClient): Promise<void> {
   let after: string | null = null;
   do {
     const data = await readLocations(admin, after);
@@ -223,20 +245,6 @@ export async function importShop(
     }
     after = data.locations.pageInfo.hasNextPage ? data.locations.pageInfo.endCursor : null;
   } while (after);
-
-  const progress: ImportProgress = { itemsRead: 0, changes: 0 };
-  const plan = itemReadPlan(await db.location.count({ where: { shop: admin.shop } }));
-  do {
-    const at = new Date();
-    const data = await readItems(admin, after, plan);
-    for (const item of data.inventoryItems.nodes) {
-      progress.changes += await storeItem(db, admin.shop, item, cause, at);
-      progress.itemsRead += 1;
-    }
-    onProgress({ ...progress });
-    after = data.inventoryItems.pageInfo.hasNextPage ? data.inventoryItems.pageInfo.endCursor : null;
-  } while (after);
-  return progress;
 }
 
 /**

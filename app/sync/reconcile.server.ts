@@ -1,6 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "../db.server";
-import { importShop } from "../inventory/mirror.server";
+import {
+  BULK_READ_THRESHOLD,
+  bulkImportShop,
+  BulkReadUnavailable,
+  catalogItemCount,
+  type BulkReadOptions,
+} from "../inventory/bulk-read.server";
+import { importShop, type ImportProgress } from "../inventory/mirror.server";
 import type { Logger } from "../observability/logger.server";
 import type { AdminClient } from "../shopify/admin-client.server";
 import { ordersSince } from "./admin-operations";
@@ -13,7 +20,9 @@ import { applySafetyStock } from "../inventory/safety-stock.server";
 // Reconciliation catches what webhooks missed: it re-reads every item of the shop (differences go to the
 // ledger with the run as their cause), looks for sales in linked stores and marketplaces whose notification
 // never came, and re-pushes every listing so channels that drifted are set right. Each run reports what it
-// found. Catalogs are read in pages of the Admin API (cost-limited batches), not with a bulk operation.
+// found. Small catalogs are read in pages of the Admin API (cost-limited batches); from BULK_READ_THRESHOLD
+// items on, with a bulk operation (no cost limit, no points taken from live sync), falling back to pages when
+// the bulk operation fails or takes too long.
 
 const readOrders = async (admin: AdminClient, since: string, after: string | null) =>
   (await admin.run(ordersSince, { query: `created_at:>=${since}`, after })).data;
@@ -22,6 +31,33 @@ export interface ReconcileDeps {
   db: Database;
   logger: Logger;
   adminFor: (shop: string) => Promise<AdminClient | null>;
+  /** Bulk reads of the catalog: from how many items (default BULK_READ_THRESHOLD; tests lower it), how long to wait. */
+  bulkRead?: BulkReadOptions & { threshold?: number };
+}
+
+/**
+ * Reads every item of the shop: a bulk operation for a large catalog, pages otherwise or when the bulk operation
+ * cannot deliver (`note` then says why, for the merchant).
+ */
+async function readCatalog(
+  deps: ReconcileDeps,
+  admin: AdminClient,
+  cause: string,
+  onProgress: (progress: ImportProgress) => void,
+): Promise<{ progress: ImportProgress; note: string | null }> {
+  const { threshold = BULK_READ_THRESHOLD, ...options } = deps.bulkRead ?? {};
+  const items = await catalogItemCount(deps.db, admin);
+  if (items < threshold) return { progress: await importShop(deps.db, admin, cause, onProgress), note: null };
+  try {
+    return { progress: await bulkImportShop(deps.db, admin, cause, onProgress, options), note: null };
+  } catch (error) {
+    if (!(error instanceof BulkReadUnavailable)) throw error;
+    const note = `Reading your ${items} items in one bulk operation did not work: ${error.message}. They were read page by page instead, which took longer.`;
+    deps.logger.warn("Bulk read of the catalog unavailable; reading it page by page instead", { shop: admin.shop, items, reason: error.message });
+    const paged = await importShop(deps.db, admin, cause, onProgress);
+    // Items the bulk read stored before it stopped are in the ledger already; paging finds them unchanged.
+    return { progress: { itemsRead: paged.itemsRead, changes: paged.changes + error.progress.changes }, note };
+  }
 }
 
 /** How far back a run looks for missed sales in linked stores (webhooks retry for 4 hours). */
@@ -70,7 +106,7 @@ export async function reconcileShop(deps: ReconcileDeps, shop: string, trigger: 
     }
 
     // 2. Every item, re-read; progress is visible while it runs.
-    const progress = await importShop(deps.db, admin, cause, (p) => {
+    const { progress, note } = await readCatalog(deps, admin, cause, (p) => {
       void deps.db.reconciliationRun.update({ where: { id: run.id }, data: { itemsRead: p.itemsRead, changes: p.changes } }).catch(() => {});
     });
 
@@ -93,10 +129,11 @@ export async function reconcileShop(deps: ReconcileDeps, shop: string, trigger: 
       orderBy: { id: "asc" },
       take: 200,
     });
-    const findings = differences
+    const findings: ({ note: string } | { inventoryItemId: string; locationId: string; delta: number; quantityAfter: number })[] = differences
       .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta))
       .slice(0, 20)
       .map((d) => ({ inventoryItemId: d.inventoryItemId, locationId: d.locationId, delta: d.delta, quantityAfter: d.quantityAfter }));
+    if (note) findings.unshift({ note });
     const finished = await deps.db.reconciliationRun.update({
       where: { id: run.id },
       data: {

@@ -1,9 +1,10 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { findCustomerData, redactCustomerData } from "../compliance/customer-data.server";
 import { eraseShopData } from "../compliance/shop-data.server";
+import { BULK_OPERATION_HANDLERS } from "../inventory/bulk-read.server";
 import { INVENTORY_HINT_HANDLERS } from "../inventory/hints.server";
 import { TRACKING_HANDLERS } from "../tracking/shopify-webhooks.server";
-import { defineHandler, type DeliveryContext, type TopicHandler } from "./topic-handler";
+import { defineHandler, type DeliveryContext, type HandlerOutcome, type TopicHandler } from "./topic-handler";
 import {
   appScopesUpdatePayload,
   appUninstalledPayload,
@@ -29,9 +30,38 @@ async function recordCompliance(ctx: DeliveryContext, customerId: string | null,
   });
 }
 
+/**
+ * One handler for a topic several modules act on (orders/cancelled: stock hints and pickups): the body must suit
+ * every one of them, each runs with its own parsed body, in order, and the delivery is done when any acted.
+ */
+function allOf(handlers: TopicHandler[]): TopicHandler {
+  if (handlers.length === 1) return handlers[0]!;
+  const named = handlers.find((handler) => handler.bodyShop);
+  return defineHandler({
+    ...(named ? { bodyShop: (body: unknown) => named.bodyShop!(named.schema.parse(body)) } : {}),
+    schema: z.unknown().superRefine((body, ctx) => {
+      for (const handler of handlers) {
+        const parsed = handler.schema.safeParse(body);
+        if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+      }
+    }),
+    runsWhenUninstalled: handlers.every((handler) => handler.runsWhenUninstalled),
+    async handle(body, ctx) {
+      let outcome: HandlerOutcome = "skipped";
+      for (const handler of handlers) if ((await handler.handle(handler.schema.parse(body), ctx)) === "done") outcome = "done";
+      return outcome;
+    },
+  });
+}
+
+function byTopic(...modules: Record<string, TopicHandler>[]): Record<string, TopicHandler> {
+  const topics = new Map<string, TopicHandler[]>();
+  for (const handlers of modules) for (const [topic, handler] of Object.entries(handlers)) topics.set(topic, [...(topics.get(topic) ?? []), handler]);
+  return Object.fromEntries([...topics].map(([topic, handlers]) => [topic, allOf(handlers)]));
+}
+
 const HANDLERS: Record<string, TopicHandler> = {
-  ...INVENTORY_HINT_HANDLERS,
-  ...TRACKING_HANDLERS,
+  ...byTopic(INVENTORY_HINT_HANDLERS, BULK_OPERATION_HANDLERS, TRACKING_HANDLERS),
   "app/uninstalled": defineHandler({
     schema: appUninstalledPayload,
     async handle(_payload, ctx) {

@@ -8,7 +8,12 @@ export interface ConnectionArgs {
   after?: string | null;
   before?: string | null;
   reverse?: boolean | null;
+  /** Set by the executor inside a bulk operation: every node, with no page size (devstore/admin/bulk.ts). */
+  [UNBOUNDED]?: boolean;
 }
+
+/** Marks connection arguments of a bulk operation's query, which Shopify runs over all objects. */
+export const UNBOUNDED: unique symbol = Symbol("devstore.unboundedConnection");
 
 const encode = (id: string) => Buffer.from(JSON.stringify({ last_id: id }), "utf8").toString("base64url");
 const decode = (cursor: string): string => {
@@ -22,6 +27,12 @@ const decode = (cursor: string): string => {
 };
 
 export function connection<T, N>(all: T[], args: ConnectionArgs, idOf: (item: T) => string, toNode: (item: T) => N) {
+  if (args[UNBOUNDED]) {
+    const items = args.reverse ? [...all].reverse() : all;
+    const edges = items.map((item) => ({ cursor: encode(idOf(item)), node: toNode(item) }));
+    const pageInfo = { hasNextPage: false, hasPreviousPage: false, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null };
+    return { edges, nodes: edges.map((edge) => edge.node), pageInfo };
+  }
   if (args.first == null && args.last == null) {
     throw new GraphQLError("you must provide one of first or last", { extensions: { code: "BAD_REQUEST" } });
   }

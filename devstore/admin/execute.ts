@@ -1,5 +1,6 @@
 import {
   execute,
+  executeSync,
   GraphQLError,
   parse,
   validate,
@@ -9,6 +10,7 @@ import {
   type OperationDefinitionNode,
 } from "graphql";
 import type { DevStore } from "../state/store";
+import { bulkQueryProblems, flattenBulkResult, maxConcurrentBulkQueries, type BulkOperations } from "./bulk";
 import { actualQueryCost, MAX_SINGLE_QUERY_COST, requestedQueryCost } from "./cost";
 import { IDEMPOTENT_MUTATIONS, idempotencyKey, type IdempotencyRegistry } from "./idempotency";
 import * as mutations from "./mutations";
@@ -31,7 +33,7 @@ import {
   variantView,
   type AdminContext,
 } from "./views";
-import { connection } from "./connection";
+import { connection, matchesQuery, UNBOUNDED } from "./connection";
 
 // One Admin GraphQL request, as Shopify handles it: parse and validate against the real schema, price it,
 // take the points from the app's bucket (or answer THROTTLED), run it, refund what it did not use, and report
@@ -52,9 +54,11 @@ export interface ExecuteDeps {
   store: DevStore;
   throttles: ThrottleRegistry;
   idempotency: IdempotencyRegistry;
+  /** Bulk operations (bulkOperationRunQuery); without it they are not implemented. */
+  bulk?: BulkOperations;
 }
 
-type Resolver = (ctx: AdminContext, args: Record<string, unknown>) => unknown;
+type Resolver = (ctx: ExecContext, args: Record<string, unknown>) => unknown;
 
 /** A root field that takes `id: ID!` and returns one object of a type, or null. */
 function single<T>(table: Map<string, T>, type: string, args: Record<string, unknown>, view: (value: T) => unknown) {
@@ -88,7 +92,27 @@ const QUERY: Record<string, Resolver> = {
   fulfillmentOrder: (ctx, args) =>
     single(ctx.shop.fulfillmentOrders, "FulfillmentOrder", args, (fo) => fulfillmentOrderView(ctx, fo)),
   fulfillment: (ctx, args) => single(ctx.shop.fulfillments, "Fulfillment", args, (f) => fulfillmentView(ctx, f)),
+  productVariantsCount: (ctx, args) => {
+    const count = filterVariants(ctx, args.query as string).length;
+    const limit = typeof args.limit === "number" ? args.limit : null;
+    return { __typename: "Count", count: limit === null ? count : Math.min(count, limit), precision: limit !== null && count > limit ? "AT_LEAST" : "EXACT" };
+  },
   currentAppInstallation: (ctx) => appInstallationView(ctx),
+  bulkOperation: (ctx, args) => bulkOperationById(ctx, String(args.id)),
+  currentBulkOperation: (ctx, args) => {
+    // The dev store runs bulk queries only: there is never a current bulk mutation.
+    const latest = args.type === "MUTATION" ? undefined : bulkRegistry(ctx).list(ctx.appKey, ctx.shop.domain)[0];
+    return latest ? bulkRegistry(ctx).view(latest) : null;
+  },
+  bulkOperations: (ctx, args) =>
+    connection(
+      bulkRegistry(ctx)
+        .list(ctx.appKey, ctx.shop.domain)
+        .filter((op) => matchesQuery(args.query as string, { status: op.status, operation_type: op.type, created_at: op.createdAt, id: Number(op.id) })),
+      args,
+      (op) => op.id,
+      (op) => bulkRegistry(ctx).view(op),
+    ),
   node: (ctx, args) => nodeById(ctx, String(args.id)),
   nodes: (ctx, args) => {
     const ids = args.ids as string[];
@@ -112,7 +136,78 @@ const MUTATION: Record<string, Resolver> = {
   fulfillmentOrderHold: (ctx, args) => mutations.fulfillmentOrderHold(ctx, args as never),
   fulfillmentOrderReleaseHold: (ctx, args) => mutations.fulfillmentOrderReleaseHold(ctx, args as never),
   fulfillmentOrderLineItemsPreparedForPickup: (ctx, args) => mutations.fulfillmentOrderLineItemsPreparedForPickup(ctx, args as never),
+  bulkOperationRunQuery: (ctx, args) => bulkOperationRunQuery(ctx, String(args.query), args.groupObjects === true),
+  bulkOperationCancel: (ctx, args) => {
+    const op = bulkRecord(ctx, String(args.id));
+    if (!op) return { __typename: "BulkOperationCancelPayload", bulkOperation: null, userErrors: [{ field: ["id"], message: "Bulk operation does not exist" }] };
+    const problem = bulkRegistry(ctx).cancel(op);
+    return {
+      __typename: "BulkOperationCancelPayload",
+      bulkOperation: bulkRegistry(ctx).view(op),
+      userErrors: problem ? [{ field: null, message: problem }] : [],
+    };
+  },
 };
+
+// ---------------------------------------------------------------- bulk operations (devstore/admin/bulk.ts)
+
+function bulkRegistry(ctx: ExecContext): BulkOperations {
+  if (!ctx.deps.bulk) throw notImplemented("Mutation", "bulkOperationRunQuery");
+  return ctx.deps.bulk;
+}
+
+function bulkRecord(ctx: ExecContext, id: string) {
+  const numeric = numericId(id, "BulkOperation");
+  return numeric ? bulkRegistry(ctx).get(ctx.appKey, ctx.shop.domain, numeric) : undefined;
+}
+
+function bulkOperationById(ctx: ExecContext, id: string) {
+  const op = bulkRecord(ctx, id);
+  return op ? bulkRegistry(ctx).view(op) : null;
+}
+
+/**
+ * Checks the inner query (the schema, then Shopify's bulk rules) and the concurrency limit, then runs it over
+ * every object, with no cost, and hands the JSONL lines to the registry, which completes the operation later.
+ */
+function bulkOperationRunQuery(ctx: ExecContext, query: string, groupObjects: boolean) {
+  const registry = bulkRegistry(ctx);
+  const refuse = (userErrors: { field: string[] | null; message: string; code: string }[]) => ({
+    __typename: "BulkOperationRunQueryPayload",
+    bulkOperation: null,
+    userErrors,
+  });
+  const invalid = (messages: string[]) => refuse(messages.map((message) => ({ field: ["query"], message, code: "INVALID" })));
+  if (!query.trim()) return invalid(["Invalid bulk query: syntax error, unexpected end of file"]);
+  let document: DocumentNode;
+  try {
+    document = parse(query);
+  } catch (error) {
+    return invalid([`Invalid bulk query: ${(error as GraphQLError).message}`]);
+  }
+  const schema = adminSchema();
+  const validationErrors = validate(schema, document);
+  if (validationErrors.length) return invalid(validationErrors.map((error) => `Invalid bulk query: ${shopifyValidationError(error).message}`));
+  const problems = bulkQueryProblems(schema, document);
+  if (problems.length) return invalid(problems);
+
+  const running = registry.inProgress(ctx.appKey, ctx.shop.domain);
+  const limit = maxConcurrentBulkQueries(ctx.apiVersion);
+  if (running.length >= limit) {
+    return refuse([
+      limit === 1
+        ? { field: null, message: `A bulk query operation for this app and shop is already in progress: gid://shopify/BulkOperation/${running[0]!.id}.`, code: "OPERATION_IN_PROGRESS" }
+        : { field: null, message: "Bulk operations limit reached. Please try again later.", code: "LIMIT_REACHED" },
+    ]);
+  }
+
+  // Every connection unbounded, nothing charged. A field the dev store lacks fails here, naming it.
+  const result = executeSync({ schema, document, contextValue: { ...ctx, bulk: true }, fieldResolver, typeResolver });
+  if (result.errors?.length) throw result.errors[0]!;
+  const lines = flattenBulkResult(schema, document, (result.data ?? {}) as Record<string, unknown>, groupObjects);
+  const op = registry.start({ appKey: ctx.appKey, shop: ctx.shop.domain, query, lines });
+  return { __typename: "BulkOperationRunQueryPayload", bulkOperation: registry.view(op), userErrors: [] };
+}
 
 /** The calling app's installation in the shop: it owns the app-data metafields theme extensions read. */
 function appInstallationView(ctx: AdminContext) {
@@ -127,7 +222,7 @@ function appInstallationView(ctx: AdminContext) {
   };
 }
 
-function nodeById(ctx: AdminContext, id: string): unknown {
+function nodeById(ctx: ExecContext, id: string): unknown {
   const match = /^gid:\/\/shopify\/([A-Za-z]+)\/(\d+)$/.exec(id);
   if (!match) return null;
   const [, type, numeric] = match;
@@ -146,6 +241,8 @@ function nodeById(ctx: AdminContext, id: string): unknown {
       return ctx.shop.fulfillmentOrders.has(numeric!) ? fulfillmentOrderView(ctx, ctx.shop.fulfillmentOrders.get(numeric!)!) : null;
     case "Fulfillment":
       return ctx.shop.fulfillments.has(numeric!) ? fulfillmentView(ctx, ctx.shop.fulfillments.get(numeric!)!) : null;
+    case "BulkOperation":
+      return ctx.deps.bulk ? bulkOperationById(ctx, id) : null;
     default:
       return null;
   }
@@ -153,6 +250,10 @@ function nodeById(ctx: AdminContext, id: string): unknown {
 
 interface ExecContext extends AdminContext {
   deps: ExecuteDeps;
+  /** The Admin API version the app called (some limits depend on it). */
+  apiVersion?: string;
+  /** Inside a bulk operation: connections return every node (see connection.ts). */
+  bulk?: boolean;
 }
 
 /** Resolves root fields from the tables above and every other field from the view objects. */
@@ -164,6 +265,7 @@ const fieldResolver: GraphQLFieldResolver<unknown, ExecContext> = (source, args,
   if (isQuery || isMutation) {
     const resolve = (isQuery ? QUERY : MUTATION)[info.fieldName];
     if (!resolve) throw notImplemented(parent, info.fieldName);
+    if (ctx.bulk) return resolve(ctx, { ...args, [UNBOUNDED]: true });
     if (isMutation && IDEMPOTENT_MUTATIONS.has(info.fieldName)) {
       const key = idempotencyKey(info);
       const payloadType = String(info.returnType).replace(/!$/, "");
@@ -181,7 +283,8 @@ const fieldResolver: GraphQLFieldResolver<unknown, ExecContext> = (source, args,
   if (info.fieldName === "__typename") return parent;
   if (!(info.fieldName in record)) throw notImplemented(parent, info.fieldName);
   const value = record[info.fieldName];
-  return typeof value === "function" ? (value as (a: unknown) => unknown)(args) : value;
+  if (typeof value !== "function") return value;
+  return (value as (a: unknown) => unknown)(ctx.bulk ? { ...args, [UNBOUNDED]: true } : args);
 };
 
 function notImplemented(type: string, field: string) {
@@ -224,7 +327,7 @@ function selectedOperation(document: DocumentNode, operationName: string | null 
 
 export async function executeAdminRequest(
   request: AdminRequest,
-  context: { store: DevStore; shopDomain: string; appKey: string },
+  context: { store: DevStore; shopDomain: string; appKey: string; apiVersion?: string },
   deps: ExecuteDeps,
 ): Promise<AdminResponse> {
   const schema = adminSchema();
@@ -266,7 +369,7 @@ export async function executeAdminRequest(
   }
 
   const shop = context.store.shop(context.shopDomain);
-  const ctx: ExecContext = { store: context.store, shop, appKey: context.appKey, deps };
+  const ctx: ExecContext = { store: context.store, shop, appKey: context.appKey, deps, apiVersion: context.apiVersion };
   const operation = selectedOperation(document, operationName);
   const result = await execute({
     schema,
