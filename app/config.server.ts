@@ -13,6 +13,16 @@ const httpUrl = (name: string) =>
     .refine((value) => /^https?:\/\//.test(value), `${name} must use http:// or https://`)
     .transform((value) => value.replace(/\/+$/, ""));
 
+// A tracking provider's API carries the shop's API key in every request: https only, except on this machine
+// (a local test double), where nothing crosses a network.
+const providerApiUrl = (name: string, fallback: string) =>
+  httpUrl(name)
+    .refine((value) => {
+      const url = new URL(value);
+      return url.protocol === "https:" || loopbackHosts.has(url.hostname);
+    }, `${name} must start with https:// (it carries the provider API key); http:// is only allowed on this machine (127.0.0.1, ::1 or localhost)`)
+    .default(fallback);
+
 const booleanFlag = z
   .enum(["true", "false", "1", "0", "yes", "no", "on", "off"], {
     error: "use true or false",
@@ -68,9 +78,9 @@ export const configSchema = z
     // right; entries further left come from the shopper's own request and are not trusted.
     OMNISTOCK_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
     // Tracking providers' APIs, for polling. Unset means the provider's own host; tests point them at a local fake.
-    OMNISTOCK_AFTERSHIP_API_URL: httpUrl("OMNISTOCK_AFTERSHIP_API_URL").default("https://api.aftership.com"),
-    OMNISTOCK_17TRACK_API_URL: httpUrl("OMNISTOCK_17TRACK_API_URL").default("https://api.17track.net"),
-    OMNISTOCK_EASYPOST_API_URL: httpUrl("OMNISTOCK_EASYPOST_API_URL").default("https://api.easypost.com"),
+    OMNISTOCK_AFTERSHIP_API_URL: providerApiUrl("OMNISTOCK_AFTERSHIP_API_URL", "https://api.aftership.com"),
+    OMNISTOCK_17TRACK_API_URL: providerApiUrl("OMNISTOCK_17TRACK_API_URL", "https://api.17track.net"),
+    OMNISTOCK_EASYPOST_API_URL: providerApiUrl("OMNISTOCK_EASYPOST_API_URL", "https://api.easypost.com"),
     // Demo mode allows a dev-only sign-in; it is refused unless every URL is on loopback.
     OMNISTOCK_DEMO: booleanFlag.default(false),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

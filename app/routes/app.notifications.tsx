@@ -267,6 +267,12 @@ function Providers({ errors }: { errors?: Record<string, string> }) {
                     ? "Polling: off (0 polls per hour)"
                     : "Polling: off (no API key)"}
                 </Text>
+                {p.awaitingTracking > 0 && (
+                  <Text as="p" tone="caution">
+                    {`${PROVIDER_NAME[p.provider]} has no tracking yet for ${p.awaitingTracking === 1 ? "1 parcel" : `${p.awaitingTracking} parcels`} Omnistock asked about. ` +
+                      `Omnistock registers new tracking numbers with ${PROVIDER_NAME[p.provider]}; they show once the carrier scans them. If this number keeps growing, check the carrier and tracking number of recent orders in Shopify.`}
+                  </Text>
+                )}
                 {p.pollError && (
                   <Text as="p" tone="critical">
                     {p.pollError}

@@ -279,3 +279,15 @@ export const orderContact = adminOperation<{ id: string }, { order: { email: str
   `,
   z.object({ order: z.object({ email: z.string().nullable() }).nullable() }),
 );
+
+/** The shop's IANA time zone, when installation did not store it (its promised days end there): 1 point. */
+export const shopTimeZone = adminOperation<Record<string, never>, { shop: { ianaTimezone: string } }>(
+  /* GraphQL */ `
+    query TrackingShopTimeZone {
+      shop {
+        ianaTimezone
+      }
+    }
+  `,
+  z.object({ shop: z.object({ ianaTimezone: z.string() }) }),
+);

@@ -1,10 +1,11 @@
-import { Prisma, type Shipment } from "@prisma/client";
+import type { Shipment } from "@prisma/client";
 import type { Database } from "../db.server";
 import type { Logger } from "../observability/logger.server";
 import type { AdminClient, QueryCost } from "../shopify/admin-client.server";
 import {
   fulfillmentOrderWithOrder,
   fulfillmentWithOrder,
+  shopTimeZone,
   trackedOrdersPage,
   type ShopifyFulfillment,
   type ShopifyFulfillmentOrder,
@@ -19,6 +20,7 @@ import {
   type RefreshOptions,
 } from "./shipments.server";
 import { sweepShipments } from "./sweep.server";
+import { isTimeZone, localDate } from "./time-zone";
 
 // Reading fulfillments from the Admin API: one (a webhook told us about it but not about its order), or every
 // recent one (after install, so shipments and delivery history are there from the first day); and one
@@ -33,14 +35,37 @@ type OrdersPage = { nodes: (ShopifyTrackedOrder & { fulfillments: ShopifyFulfill
 const numeric = (gid: string | null | undefined) => (gid ? (gid.split("/").pop() ?? null) : null);
 
 /**
- * The promised delivery date from DeliveryMethod.maxDeliveryDateTime: its date part as Shopify writes it, the way
- * a carrier's estimatedDeliveryAt is read (estimate.ts), so promise and estimate count days alike. Null when
- * there is no promise or it is not a date.
+ * The promised delivery date from DeliveryMethod.maxDeliveryDateTime: the day that instant falls on in the shop's
+ * time zone. Shopify writes it in UTC, so "2026-05-13T06:59:59Z" is 12 May for a shop in Los Angeles; its UTC
+ * date would flag the parcel late a day late. A bare date, or a time without an offset, is already the shop's
+ * own and is read as written. Null when there is no promise or it is not a date. Lateness then counts the
+ * promised day to its end in the same zone (detectLateness).
  */
-export function promisedDateOf(maxDeliveryDateTime: string | null | undefined): string | null {
-  const date = /^(\d{4}-\d{2}-\d{2})/.exec(maxDeliveryDateTime?.trim() ?? "")?.[1];
-  return date && !Number.isNaN(Date.parse(`${date}T00:00:00Z`)) ? date : null;
+export function promisedDateOf(maxDeliveryDateTime: string | null | undefined, timeZone?: string | null): string | null {
+  const text = maxDeliveryDateTime?.trim() ?? "";
+  const date = /^(\d{4}-\d{2}-\d{2})/.exec(text)?.[1];
+  if (!date || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) return null;
+  if (!/T.*(Z|[+-]\d{2}:?\d{2})$/i.test(text)) return date;
+  const instant = Date.parse(text);
+  return Number.isNaN(instant) ? null : localDate(new Date(instant), timeZone);
 }
+
+/**
+ * The shop's IANA time zone: as installation stored it (Shop.ianaTimezone), or read from the Admin API (1 point)
+ * and stored when it did not. Null when neither knows one (promises are then read in UTC).
+ */
+export async function shopTimeZoneOf(db: Database, admin: AdminClient): Promise<string | null> {
+  const stored = (await db.shop.findUnique({ where: { shop: admin.shop }, select: { ianaTimezone: true } }))?.ianaTimezone;
+  if (isTimeZone(stored)) return stored;
+  const { data } = await admin.run(shopTimeZone);
+  const read = data.shop.ianaTimezone;
+  if (!isTimeZone(read)) return null;
+  await db.shop.updateMany({ where: { shop: admin.shop }, data: { ianaTimezone: read } });
+  return read;
+}
+
+/** The shop's time zone only when a promise needs reading (no query otherwise). */
+const zoneFor = (db: Database, admin: AdminClient, promise: string | null | undefined) => (promise ? shopTimeZoneOf(db, admin) : Promise.resolve(null));
 
 /** What a snapshot knows from the order itself (the same for each of its fulfillments). */
 function orderSnapshot(order: ShopifyTrackedOrder) {
@@ -57,7 +82,7 @@ function orderSnapshot(order: ShopifyTrackedOrder) {
 }
 
 /** A fulfillment and its order as Admin GraphQL returns them, as a snapshot with everything known. */
-export function snapshotFromAdmin(f: ShopifyFulfillment, order: ShopifyTrackedOrder): FulfillmentSnapshot {
+export function snapshotFromAdmin(f: ShopifyFulfillment, order: ShopifyTrackedOrder, timeZone?: string | null): FulfillmentSnapshot {
   const fo = f.fulfillmentOrders.nodes[0];
   const isPickup = fo?.deliveryMethod?.methodType === "PICK_UP";
   const tracking = f.trackingInfo[0];
@@ -73,7 +98,7 @@ export function snapshotFromAdmin(f: ShopifyFulfillment, order: ShopifyTrackedOr
     isPickup,
     pickupLocationId: isPickup ? numeric(fo?.assignedLocation.location?.id ?? f.location?.id) : null,
     fulfillmentOrderId: numeric(fo?.id),
-    promisedDate: promisedDateOf(fo?.deliveryMethod?.maxDeliveryDateTime),
+    promisedDate: promisedDateOf(fo?.deliveryMethod?.maxDeliveryDateTime, timeZone),
     lineItems: f.fulfillmentLineItems.nodes.map((line) => ({ title: line.lineItem.name, quantity: line.quantity ?? 0 })),
     events: f.events.nodes.map((e) => ({
       id: numeric(e.id)!,
@@ -93,7 +118,7 @@ export function snapshotFromAdmin(f: ShopifyFulfillment, order: ShopifyTrackedOr
  * the shop it waits in, its items and the moment it became ready. Nothing has shipped, so no ship date, status
  * or tracking; Shopify's fulfillment brings those when the customer collects it.
  */
-export function pickupSnapshotFromAdmin(fo: ShopifyFulfillmentOrder, readyAt: string): FulfillmentSnapshot {
+export function pickupSnapshotFromAdmin(fo: ShopifyFulfillmentOrder, readyAt: string, timeZone?: string | null): FulfillmentSnapshot {
   const fulfillmentOrderId = numeric(fo.id)!;
   return {
     fulfillmentId: pickupPlaceholderId(fulfillmentOrderId),
@@ -101,7 +126,7 @@ export function pickupSnapshotFromAdmin(fo: ShopifyFulfillmentOrder, readyAt: st
     isPickup: true,
     pickupLocationId: numeric(fo.assignedLocation.location?.id),
     fulfillmentOrderId,
-    promisedDate: promisedDateOf(fo.deliveryMethod?.maxDeliveryDateTime),
+    promisedDate: promisedDateOf(fo.deliveryMethod?.maxDeliveryDateTime, timeZone),
     lineItems: fo.lineItems.nodes.map((line) => ({ title: line.lineItem.name, quantity: line.totalQuantity })),
     readyForPickupAt: readyAt,
   };
@@ -132,7 +157,8 @@ export async function rereadFulfillment(
     await deleteShipment(db, admin.shop, fulfillmentId);
     return null;
   }
-  return applyFulfillment(db, admin.shop, { ...snapshotFromAdmin(fulfillment, fulfillment.order), ...also }, options);
+  const timeZone = await zoneFor(db, admin, fulfillment.fulfillmentOrders.nodes[0]?.deliveryMethod?.maxDeliveryDateTime);
+  return applyFulfillment(db, admin.shop, { ...snapshotFromAdmin(fulfillment, fulfillment.order, timeZone), ...also }, options);
 }
 
 /**
@@ -157,7 +183,39 @@ export async function rereadPickup(
   const collected = fo.fulfillments.nodes.find((f) => f.status.toUpperCase() !== "CANCELLED");
   if (collected) return rereadFulfillment(db, admin, numeric(collected.id)!, options, { readyForPickupAt: readyAt });
   if (NOT_ON_THE_SHELF.has(fo.status.toUpperCase())) return null;
-  return applyFulfillment(db, admin.shop, pickupSnapshotFromAdmin(fo, readyAt), options);
+  const timeZone = await zoneFor(db, admin, fo.deliveryMethod?.maxDeliveryDateTime);
+  return applyFulfillment(db, admin.shop, pickupSnapshotFromAdmin(fo, readyAt, timeZone), options);
+}
+
+/**
+ * An order was cancelled (orders/cancelled, or orders/updated with cancelled_at): a pickup of it still marked
+ * ready must stop telling the shopper so. Each of its placeholders is checked against its fulfillment order:
+ * collected after all, it becomes that fulfillment's shipment; no longer on the shelf (cancelled, closed) or gone,
+ * it is removed with its events and emails (as a counter sale's shipment is), so the lookup shows nothing and a
+ * "ready" email still waiting never goes out. Without Admin access the order's cancellation is taken as the
+ * answer. Returns how many were removed.
+ */
+export async function withdrawCancelledPickups(db: Database, admin: AdminClient | null, shop: string, orderId: string): Promise<number> {
+  const placeholders = await db.shipment.findMany({
+    where: { shop, orderId, fulfillmentId: { startsWith: pickupPlaceholderId("") }, redactedAt: null },
+    select: { fulfillmentId: true, fulfillmentOrderId: true },
+  });
+  let removed = 0;
+  for (const placeholder of placeholders) {
+    if (admin && placeholder.fulfillmentOrderId) {
+      const { data } = await admin.run(fulfillmentOrderWithOrder, { id: `gid://shopify/FulfillmentOrder/${placeholder.fulfillmentOrderId}` });
+      const fo = data.fulfillmentOrder;
+      const collected = fo?.fulfillments.nodes.find((f) => f.status.toUpperCase() !== "CANCELLED");
+      if (collected) {
+        await rereadFulfillment(db, admin, numeric(collected.id)!);
+        continue;
+      }
+      if (fo && !NOT_ON_THE_SHELF.has(fo.status.toUpperCase())) continue;
+    }
+    await deleteShipment(db, shop, placeholder.fulfillmentId);
+    removed += 1;
+  }
+  return removed;
 }
 
 /** Whether a shipment still lacks what only the Admin API has (the order's date, customer and locale). */
@@ -180,11 +238,13 @@ const sinceDate = (now: Date, days: number) => new Date(now.getTime() - days * D
 async function backfillPage(db: Database, admin: AdminClient, since: string, after: string | null, now: Date) {
   const page: { data: { orders: OrdersPage }; cost: QueryCost | null } = await admin.run(trackedOrdersPage, { query: `created_at:>=${since}`, after });
   const history = new HistoryCache(db, admin.shop);
+  const promised = page.data.orders.nodes.flatMap((o) => o.fulfillments).find((f) => f.fulfillmentOrders.nodes[0]?.deliveryMethod?.maxDeliveryDateTime);
+  const timeZone = await zoneFor(db, admin, promised?.fulfillmentOrders.nodes[0]?.deliveryMethod?.maxDeliveryDateTime);
   let shipments = 0;
   for (const order of page.data.orders.nodes) {
     if (isCounterSale(order)) continue;
     for (const fulfillment of order.fulfillments) {
-      if (await applyFulfillment(db, admin.shop, snapshotFromAdmin(fulfillment, order), { notify: false, now, history })) shipments += 1;
+      if (await applyFulfillment(db, admin.shop, snapshotFromAdmin(fulfillment, order, timeZone), { notify: false, now, history })) shipments += 1;
     }
   }
   const { hasNextPage, endCursor } = page.data.orders.pageInfo;
@@ -259,8 +319,9 @@ export async function runDueBackfill(deps: BackfillDeps): Promise<number> {
         await deps.db.trackingBackfill.create({ data: { shop, ...lease, ...start } });
         claimed = true;
       } catch (error) {
-        // Another worker created the run first: it is theirs.
-        if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
+        // Another worker created the run first: it is theirs. (By Prisma's code: the PostgreSQL client's errors are
+        // not instances of @prisma/client's classes.)
+        if ((error as { code?: unknown } | null)?.code !== "P2002") throw error;
         claimed = false;
       }
     } else {

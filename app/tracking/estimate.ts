@@ -1,4 +1,5 @@
 import { type ExceptionReason, isTerminal, type TrackingStatus } from "./status";
+import { nextDay, startOfLocalDay } from "./time-zone";
 
 // When will it arrive, and is it late? Pure arithmetic over our own delivery history, no I/O.
 //
@@ -168,6 +169,8 @@ export interface LatenessInput {
   /** Overrides the carrier class. */
   stallDays?: number;
   carrierClass?: CarrierClass;
+  /** The shop's IANA time zone: the promised day ends at its midnight there (UTC when unknown). */
+  timeZone?: string | null;
 }
 
 export function detectLateness(input: LatenessInput): Extract<ExceptionReason, "stalled" | "late"> | null {
@@ -181,7 +184,7 @@ export function detectLateness(input: LatenessInput): Extract<ExceptionReason, "
   if (CAN_STALL.has(status) && !Number.isNaN(last) && now - last >= stallDays * DAY_MS) return "stalled";
 
   const deadline = dateOnly(input.promisedDate) ?? dateOnly(input.estimate?.date);
-  // The whole promised day counts (UTC): a parcel due on the 12th is late from the 13th.
-  if (deadline && now >= Date.parse(`${deadline}T00:00:00Z`) + DAY_MS) return "late";
+  // The whole promised day counts, in the shop's time zone: a parcel due on the 12th is late from the 13th there.
+  if (deadline && now >= startOfLocalDay(nextDay(deadline), input.timeZone)) return "late";
   return null;
 }

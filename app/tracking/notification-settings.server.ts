@@ -2,7 +2,8 @@ import { z } from "zod";
 import type { Database } from "../db.server";
 import type { SecretBox } from "../security/secrets.server";
 import { EMAILABLE_STATUSES, type EmailableStatus } from "./email-templates.server";
-import { usedThisHour } from "./poll-quota";
+import { POLL_DAYS, pollingProviderOf, usedThisHour } from "./poll-quota";
+import { needsNewKey } from "./providers/poll";
 import { TRACKING_PROVIDERS, type TrackingProvider } from "./providers/types";
 
 // A shop's tracking email settings and its tracking provider accounts. Secrets (the SMTP password, provider
@@ -214,9 +215,39 @@ export async function removeProviderAccount(db: Database, shop: string, provider
   await db.providerAccount.deleteMany({ where: { shop, provider } });
 }
 
+/**
+ * Parcels each polling provider was asked about that it has no tracking for yet: numbers it did not follow
+ * (the poller registers them) or followed without a scan so far. Parcels in flight, polled at least once, whose
+ * latest update did not come from the provider that polls them. Many of them: wrong carriers or numbers.
+ */
+async function parcelsAwaitingTracking(db: Database, shop: string, polling: ReadonlySet<string>, now: Date): Promise<Partial<Record<TrackingProvider, number>>> {
+  if (polling.size === 0) return {};
+  const bySource = await db.shipment.groupBy({
+    by: ["source"],
+    where: {
+      shop,
+      redactedAt: null,
+      trackingNumberKey: { not: null },
+      status: { notIn: ["delivered", "expired"] },
+      shippedAt: { gte: new Date(now.getTime() - POLL_DAYS * 86_400_000) },
+      lastPolledAt: { not: null },
+    },
+    _count: { _all: true },
+  });
+  const awaiting: Partial<Record<TrackingProvider, number>> = {};
+  for (const group of bySource) {
+    const provider = pollingProviderOf(group.source, polling);
+    if (provider && provider !== group.source) awaiting[provider] = (awaiting[provider] ?? 0) + group._count._all;
+  }
+  return awaiting;
+}
+
 /** Which providers a shop has connected and how polling goes (never their secrets). */
 export async function providerAccounts(db: Database, shop: string, now = new Date()) {
   const rows = await db.providerAccount.findMany({ where: { shop }, orderBy: { provider: "asc" } });
+  // The providers the poller asks, as it routes parcels (runDuePolls): a key, a quota, and no refused key.
+  const polling = new Set(rows.filter((row) => row.apiKey !== null && row.pollPerHour > 0 && !needsNewKey(row.pollError)).map((row) => row.provider));
+  const awaiting = await parcelsAwaitingTracking(db, shop, polling, now);
   return rows.map((row) => ({
     provider: row.provider as TrackingProvider,
     updatedAt: row.updatedAt.toISOString(),
@@ -225,6 +256,8 @@ export async function providerAccounts(db: Database, shop: string, now = new Dat
     pollPerHour: row.pollPerHour,
     pollUsedThisHour: usedThisHour(row, now),
     pollError: row.pollError,
+    /** Parcels this provider was asked about and has no tracking for yet. */
+    awaitingTracking: awaiting[row.provider as TrackingProvider] ?? 0,
   }));
 }
 

@@ -34,8 +34,9 @@ export const MAX_NOTIFICATION_ATTEMPTS = 5;
 export type NotificationKind = "shopper" | "merchant";
 export type NotificationStatus = "pending" | "processing" | "sent" | "failed" | "skipped";
 
-const isUniqueViolation = (error: unknown) =>
-  error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+// By Prisma's code, not its class: the PostgreSQL client is generated separately (db.server.ts), and its errors
+// are not instances of @prisma/client's classes.
+const isUniqueViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === "P2002";
 
 /** The link in a shopper email: the shop's tracking page for the order, else the carrier's page. */
 function trackUrl(settings: SendingSettings, shipment: Shipment): string | null {
@@ -94,7 +95,9 @@ async function queue(
 export async function queueNotifications(db: Database, before: Shipment, after: Shipment, now: Date): Promise<number> {
   if (after.redactedAt) return 0;
   const statusChanged = after.status !== (after.notifiedStatus ?? "pending");
-  const ready = Boolean(after.orderId && after.orderName);
+  // The order's details (its date, customer and language) come from the Admin API, not from fulfillment
+  // webhooks: an email decided before them would go out in the wrong language.
+  const ready = Boolean(after.orderId && after.orderName && after.orderPlacedAt);
   const newLateness = after.lateness && after.lateness !== before.lateness ? after.lateness : null;
   if (!(statusChanged && ready) && !newLateness) return 0;
 

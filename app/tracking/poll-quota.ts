@@ -1,3 +1,4 @@
+import { TRACKING_PROVIDERS, type TrackingProvider } from "./providers/types";
 import { type ExceptionReason, isTerminal, type TrackingStatus } from "./status";
 
 // Which shipments to poll now, for sources that do not push. Pure: the poller passes what it knows and the
@@ -48,6 +49,17 @@ export const POLL_INTERVALS = {
   quiet: 6 * HOUR,
   stale: 12 * HOUR,
 } as const;
+
+/** Parcels shipped longer ago than this are not polled any more (as the sweep). */
+export const POLL_DAYS = 60;
+
+const isProvider = (value: string): value is TrackingProvider => (TRACKING_PROVIDERS as readonly string[]).includes(value);
+
+/** The provider that polls a parcel: the one that last reported on it, else the first the shop polls with. */
+export function pollingProviderOf(source: string, polling: ReadonlySet<string>): TrackingProvider | undefined {
+  if (isProvider(source) && polling.has(source)) return source;
+  return TRACKING_PROVIDERS.find((p) => polling.has(p));
+}
 
 /** The quota hour `now` falls in: quotas count polls per clock hour (UTC), as the providers' plans do. */
 export function quotaHourStart(now: Date): Date {

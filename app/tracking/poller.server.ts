@@ -4,9 +4,19 @@ import type { Database } from "../db.server";
 import type { Logger } from "../observability/logger.server";
 import type { SecretBox } from "../security/secrets.server";
 import { normalizeTrackingNumber } from "./carriers";
-import { planPolls, quotaHourStart, usedThisHour, type PollShipment, type ProviderQuota } from "./poll-quota";
+import { forgetRegistrationsBefore, pauseProvider, pausedUntil, rememberRegistration, wasRegistered } from "./poll-memory.server";
+import { planPolls, POLL_DAYS, pollingProviderOf, quotaHourStart, usedThisHour, type PollShipment, type ProviderQuota } from "./poll-quota";
 import { applyProviderUpdate } from "./provider-webhooks.server";
-import { fetchTrackings, needsNewKey, PASTE_KEY, POLL_BATCH_SIZE, PROVIDER_NAMES, ProviderPollError } from "./providers/poll";
+import {
+  fetchTrackings,
+  needsNewKey,
+  PASTE_KEY,
+  POLL_BATCH_SIZE,
+  PROVIDER_NAMES,
+  ProviderPollError,
+  registerTrackings,
+  type PollRequestOptions,
+} from "./providers/poll";
 import { TRACKING_PROVIDERS, type ProviderPollResult, type ProviderUpdate, type TrackingProvider } from "./providers/types";
 import type { ExceptionReason, TrackingStatus } from "./status";
 
@@ -15,6 +25,12 @@ import type { ExceptionReason, TrackingStatus } from "./status";
 // spent with conditional updates, so any number of worker processes together never spend more than it.
 // planPolls decides what is due (a recent push or Shopify event counts as fresh news, so such parcels wait),
 // results go through applyProviderUpdate exactly like webhooks, so an event reported twice is stored once.
+// Numbers are sent as the merchant wrote them (Shipment.trackingNumber) and answers matched back by the
+// normalised key. A number the provider has never been told about is registered with it once, from the quota.
+// A 429 is a per-second rate limit: the provider is paused for that shop until it says, and the polls it
+// refused are given back.
+
+export { POLL_DAYS, pollingProviderOf } from "./poll-quota";
 
 export interface PollerDeps {
   db: Database;
@@ -25,8 +41,6 @@ export interface PollerDeps {
   timeoutMs?: number;
 }
 
-/** Parcels shipped longer ago than this are not polled any more (as the sweep). */
-export const POLL_DAYS = 60;
 /** Numbers one provider account polls in one run at most; the rest (never polled first) wait for the next run. */
 export const MAX_NUMBERS_PER_RUN = 500;
 const DAY_MS = 86_400_000;
@@ -45,11 +59,28 @@ const isProvider = (value: string): value is TrackingProvider => (TRACKING_PROVI
 
 type Candidate = Pick<
   Shipment,
-  "id" | "source" | "status" | "exceptionReason" | "trackingNumberKey" | "providerCarrier" | "lastPushAt" | "lastEventAt" | "lastPolledAt"
+  | "id"
+  | "source"
+  | "status"
+  | "exceptionReason"
+  | "trackingNumber"
+  | "trackingNumberKey"
+  | "providerCarrier"
+  | "lastPushAt"
+  | "lastEventAt"
+  | "lastPolledAt"
 >;
+
+/** One number as a provider is asked about it: the merchant's spelling, its matching key and the shipments carrying it. */
+interface AskedNumber {
+  key: string;
+  number: string;
+  rows: Candidate[];
+}
 
 /** Polls what is due for every installed shop with polling on; returns how many shipments it polled. */
 export async function runDuePolls(deps: PollerDeps, now = new Date()): Promise<number> {
+  forgetRegistrationsBefore(new Date(now.getTime() - POLL_DAYS * DAY_MS));
   const accounts = await deps.db.providerAccount.findMany({
     where: { apiKey: { not: null }, pollPerHour: { gt: 0 } },
     orderBy: [{ shop: "asc" }, { provider: "asc" }],
@@ -89,12 +120,6 @@ function latest(now: Date, ...dates: (Date | null)[]): string | null {
   return times.length ? new Date(Math.max(...times)).toISOString() : null;
 }
 
-/** The provider that polls a parcel: the one that last reported on it, else the first the shop polls with. */
-export function pollingProviderOf(source: string, polling: ReadonlySet<string>): TrackingProvider | undefined {
-  if (isProvider(source) && polling.has(source)) return source;
-  return TRACKING_PROVIDERS.find((p) => polling.has(p));
-}
-
 async function pollShop(deps: PollerDeps, shop: string, accounts: Map<TrackingProvider, ProviderAccount>, now: Date): Promise<number> {
   const rows: Candidate[] = await deps.db.shipment.findMany({
     where: {
@@ -109,6 +134,7 @@ async function pollShop(deps: PollerDeps, shop: string, accounts: Map<TrackingPr
       source: true,
       status: true,
       exceptionReason: true,
+      trackingNumber: true,
       trackingNumberKey: true,
       providerCarrier: true,
       lastPushAt: true,
@@ -116,6 +142,7 @@ async function pollShop(deps: PollerDeps, shop: string, accounts: Map<TrackingPr
       lastPolledAt: true,
     },
   });
+  // A paused provider keeps its parcels (they wait for it rather than going to another provider for a minute).
   const polling = new Set<string>(accounts.keys());
   const byId = new Map<string, Candidate>();
   const shipments: PollShipment[] = [];
@@ -141,26 +168,24 @@ async function pollShop(deps: PollerDeps, shop: string, accounts: Map<TrackingPr
 
   let polled = 0;
   for (const [provider, account] of accounts) {
+    if (pausedUntil(shop, provider, now)) continue;
     // One request asks about a number for every shipment that carries it; planPolls' order is kept.
-    const numbers = new Map<string, Candidate[]>();
+    const numbers = new Map<string, AskedNumber>();
     for (const planned of plan.poll) {
       if (planned.provider !== provider) continue;
       const row = byId.get(planned.id)!;
-      const list = numbers.get(row.trackingNumberKey!);
-      if (list) list.push(row);
-      else if (numbers.size < MAX_NUMBERS_PER_RUN) numbers.set(row.trackingNumberKey!, [row]);
+      const key = row.trackingNumberKey!;
+      const asked = numbers.get(key);
+      if (asked) asked.rows.push(row);
+      // As the merchant registered it: the provider (and the carrier behind it) may read the spelling.
+      else if (numbers.size < MAX_NUMBERS_PER_RUN) numbers.set(key, { key, number: row.trackingNumber?.trim() || key, rows: [row] });
     }
-    if (numbers.size) polled += await pollProvider(deps, account as ProviderAccount & { provider: TrackingProvider }, [...numbers], now);
+    if (numbers.size) polled += await pollProvider(deps, account as ProviderAccount & { provider: TrackingProvider }, [...numbers.values()], now);
   }
   return polled;
 }
 
-async function pollProvider(
-  deps: PollerDeps,
-  account: ProviderAccount & { provider: TrackingProvider },
-  numbers: [string, Candidate[]][],
-  now: Date,
-): Promise<number> {
+async function pollProvider(deps: PollerDeps, account: ProviderAccount & { provider: TrackingProvider }, numbers: AskedNumber[], now: Date): Promise<number> {
   const { shop, provider } = account;
   const name = PROVIDER_NAMES[provider];
   let apiKey: string;
@@ -175,6 +200,7 @@ async function pollProvider(
     });
     return 0;
   }
+  const options: PollRequestOptions = { apiKey, baseUrl: deps.apiUrls[provider], now, ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}) };
 
   let polled = 0;
   let answered = false;
@@ -189,18 +215,25 @@ async function pollProvider(
     if (batch.length) {
       let result: ProviderPollResult;
       try {
-        result = await fetchTrackings(
-          provider,
-          batch.map(([number]) => number),
-          { apiKey, baseUrl: deps.apiUrls[provider], ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}) },
-        );
+        result = await fetchTrackings(provider, batch.map((n) => n.number), options);
       } catch (error) {
         if (!(error instanceof ProviderPollError)) throw error;
-        await recordFailure(deps, account, error, now);
+        if (error.failure === "rate_limited") {
+          // Nothing was answered: the polls go back to the hour, and the parcels are due again after the pause.
+          await refundQuota(deps.db, account, batch.length, now);
+          await unclaimShipments(deps.db, batch, now);
+        }
+        await recordFailure(deps, account, error);
         return polled;
       }
       answered = true;
       polled += await applyResult(deps, shop, batch, result, now);
+      const unknown = new Set(result.unknown.map(normalizeTrackingNumber));
+      const failure = await registerUnknown(deps, account, options, batch.filter((n) => unknown.has(n.key)), now);
+      if (failure) {
+        await recordFailure(deps, account, failure);
+        return polled;
+      }
     }
     if (granted < wanted.length) break;
   }
@@ -212,17 +245,19 @@ async function pollProvider(
 }
 
 /** Stores what the provider answered, one update per number; returns how many shipments were polled. */
-async function applyResult(deps: PollerDeps, shop: string, batch: [string, Candidate[]][], result: ProviderPollResult, now: Date): Promise<number> {
+async function applyResult(deps: PollerDeps, shop: string, batch: AskedNumber[], result: ProviderPollResult, now: Date): Promise<number> {
   const updates = new Map<string, ProviderUpdate[]>();
   for (const update of result.updates) {
+    // "Pending", no scan: the provider follows the number but knows nothing yet; that says less than "shipped".
+    if (update.status === "pending" && update.events.length === 0) continue;
     const key = normalizeTrackingNumber(update.trackingNumber);
     updates.set(key, [...(updates.get(key) ?? []), update]);
   }
   let polled = 0;
-  for (const [number, rows] of batch) {
+  for (const { key, rows } of batch) {
     polled += rows.length;
-    const found = updates.get(number);
-    if (!found) continue; // Nothing yet (not registered with the provider, no scan): asked again after the interval.
+    const found = updates.get(key);
+    if (!found) continue; // Nothing yet (just registered, no scan): asked again after the interval.
     // The same number with several carriers: keep the one we already follow.
     const update = found.find((u) => u.carrierCode && rows.some((r) => r.providerCarrier === u.carrierCode)) ?? found[0]!;
     await applyProviderUpdate(deps.db, shop, update, now);
@@ -234,6 +269,61 @@ async function applyResult(deps: PollerDeps, shop: string, batch: [string, Candi
     });
   }
   return polled;
+}
+
+/**
+ * Registers numbers the provider said it does not follow, each at most once per process (and the providers
+ * answer a repeat as already registered), spending one poll of the hourly quota per number. Returns the failure
+ * that stopped it, if any, for the caller to record.
+ */
+async function registerUnknown(
+  deps: PollerDeps,
+  account: ProviderAccount & { provider: TrackingProvider },
+  options: PollRequestOptions,
+  unknown: AskedNumber[],
+  now: Date,
+): Promise<ProviderPollError | null> {
+  const { shop, provider } = account;
+  const fresh = unknown.filter((n) => !wasRegistered(shop, provider, n.key));
+  if (!fresh.length) return null;
+  const granted = await claimQuota(deps.db, account, fresh.length, now);
+  // The rest are found unknown again at their next poll, with the next hour's quota.
+  const items = fresh.slice(0, granted);
+  if (!items.length) return null;
+  const result = await registerTrackings(
+    provider,
+    items.map((n) => {
+      // A carrier code of this provider's own, from an earlier answer; otherwise the provider detects the carrier.
+      const carrier = n.rows.find((r) => r.source === provider && r.providerCarrier)?.providerCarrier;
+      return { number: n.number, ...(carrier ? { carrier } : {}) };
+    }),
+    options,
+  );
+  const byNumber = new Map(items.map((n) => [normalizeTrackingNumber(n.number), n]));
+  const done = [...result.registered, ...result.refused.map((r) => r.trackingNumber)];
+  // Refused numbers too: the provider would refuse them again.
+  for (const number of done) {
+    const asked = byNumber.get(normalizeTrackingNumber(number));
+    if (asked) rememberRegistration(shop, provider, asked.key, now);
+  }
+  const unsent = items.length - done.length;
+  if (unsent > 0) await refundQuota(deps.db, account, unsent, now);
+  if (result.registered.length) {
+    deps.logger.info("Registered tracking numbers with the provider so it follows them; their tracking shows once the carrier scans them", {
+      shop,
+      provider,
+      registered: result.registered.length,
+      numbers: result.registered.slice(0, 10),
+    });
+  }
+  if (result.refused.length) {
+    deps.logger.warn("Tracking provider will not follow some tracking numbers; check the carrier and tracking number of these orders in Shopify", {
+      shop,
+      provider,
+      refused: result.refused.slice(0, 10).map((r) => `${r.trackingNumber}: ${r.message}`),
+    });
+  }
+  return result.failure ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -280,17 +370,24 @@ async function refundQuota(db: Database, account: Pick<ProviderAccount, "shop" |
  * Marks each parcel polled now, unless another worker did since we read it; returns the numbers with at least
  * one parcel still ours. Set before asking, so a failed request waits the parcel's interval like any poll.
  */
-async function claimShipments(db: Database, numbers: [string, Candidate[]][], now: Date): Promise<[string, Candidate[]][]> {
-  const claimed: [string, Candidate[]][] = [];
-  for (const [number, rows] of numbers) {
+async function claimShipments(db: Database, numbers: AskedNumber[], now: Date): Promise<AskedNumber[]> {
+  const claimed: AskedNumber[] = [];
+  for (const asked of numbers) {
     const ours: Candidate[] = [];
-    for (const row of rows) {
+    for (const row of asked.rows) {
       const { count } = await db.shipment.updateMany({ where: { id: row.id, lastPolledAt: row.lastPolledAt }, data: { lastPolledAt: now } });
       if (count === 1) ours.push(row);
     }
-    if (ours.length) claimed.push([number, ours]);
+    if (ours.length) claimed.push({ ...asked, rows: ours });
   }
   return claimed;
+}
+
+/** Undoes claimShipments for a request the provider did not answer (a rate limit): the parcels stay due. */
+async function unclaimShipments(db: Database, numbers: AskedNumber[], now: Date): Promise<void> {
+  for (const { rows } of numbers) {
+    for (const row of rows) await db.shipment.updateMany({ where: { id: row.id, lastPolledAt: now }, data: { lastPolledAt: row.lastPolledAt } });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -301,7 +398,7 @@ async function recordError(deps: PollerDeps, account: ProviderAccount, message: 
   await deps.db.providerAccount.updateMany({ where: { ...accountKey(account), apiKey: account.apiKey }, data: { pollError: message } });
 }
 
-async function recordFailure(deps: PollerDeps, account: ProviderAccount & { provider: TrackingProvider }, error: ProviderPollError, now: Date) {
+async function recordFailure(deps: PollerDeps, account: ProviderAccount & { provider: TrackingProvider }, error: ProviderPollError) {
   const fields = { shop: account.shop, provider: account.provider, status: error.httpStatus ?? null, problem: error.message };
   switch (error.failure) {
     case "key_refused":
@@ -309,13 +406,19 @@ async function recordFailure(deps: PollerDeps, account: ProviderAccount & { prov
       // Logged once: the provider is skipped from now until the key changes.
       deps.logger.warn("Tracking provider refused the shop's API key; polling it stops until the merchant pastes a new key", fields);
       return;
-    case "quota_exhausted":
-      // Spend the rest of the hour: the provider will say the same until then.
-      await deps.db.providerAccount.updateMany({
-        where: { ...accountKey(account), pollHourStart: quotaHourStart(now) },
-        data: { pollUsed: account.pollPerHour, pollError: error.message },
+    case "rate_limited": {
+      const until = error.retryAt ?? new Date(Date.now() + 60_000);
+      pauseProvider(account.shop, account.provider, until);
+      await recordError(deps, account, error.message);
+      deps.logger.warn("Tracking provider is rate limiting the shop's requests; polling it pauses until the provider's reset, nothing was counted", {
+        ...fields,
+        resumesAt: until.toISOString(),
       });
-      deps.logger.warn("Tracking provider says the shop's quota is used up; polling it resumes next hour", fields);
+      return;
+    }
+    case "account_refused":
+      await recordError(deps, account, error.message);
+      deps.logger.warn("Tracking provider refused the shop's account (not its key); the merchant fixes it at the provider, polls go on", fields);
       return;
     case "unavailable":
     case "bad_response":

@@ -1,4 +1,3 @@
-import { Prisma } from "@prisma/client";
 import type { Database } from "../db.server";
 
 // Fixed-window counters in the database, so every app instance counts the same hits. A counter is one row per
@@ -18,8 +17,9 @@ export interface WindowCount {
   windowStart: Date;
 }
 
-const isUniqueViolation = (error: unknown) =>
-  error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+// By Prisma's code, not its class: the PostgreSQL client is generated separately (db.server.ts), and its errors
+// are not instances of @prisma/client's classes.
+const isUniqueViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === "P2002";
 
 /** Counts one hit for `key` and returns the count in the current window, this hit included. */
 export async function countHit(db: Database, shop: string, key: string, windowMs: number, now: Date): Promise<WindowCount> {

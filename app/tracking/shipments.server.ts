@@ -68,7 +68,7 @@ export interface FulfillmentSnapshot {
   pickupLocationId?: string | null;
   /** The fulfillment order's numeric id (a pickup's placeholder is keyed by it). */
   fulfillmentOrderId?: string | null;
-  /** YYYY-MM-DD: the delivery date promised at checkout (the date part of maxDeliveryDateTime), or null for none. */
+  /** YYYY-MM-DD: the delivery date promised at checkout (maxDeliveryDateTime's day in the shop's time zone), or null for none. */
   promisedDate?: string | null;
   /** When the merchant marked the pickup ready (needs fulfillmentOrderId): a "ready for pickup" event, kept once. */
   readyForPickupAt?: string | null;
@@ -95,9 +95,10 @@ export interface RefreshOptions {
   history?: HistoryCache;
 }
 
-/** Delivered shipments of one shop, read once per run by callers that refresh many shipments. */
+/** Delivered shipments of one shop, and its time zone, read once per run by callers that refresh many shipments. */
 export class HistoryCache {
   #rows: DeliveredShipment[] | undefined;
+  #timeZone: Promise<string | null> | undefined;
   constructor(
     private readonly db: Database,
     readonly shop: string,
@@ -105,6 +106,13 @@ export class HistoryCache {
   async rows(now: Date): Promise<DeliveredShipment[]> {
     this.#rows ??= await deliveryHistory(this.db, this.shop, now);
     return this.#rows;
+  }
+  /** The shop's IANA time zone (Shop.ianaTimezone), where its promised days end; null when not known yet. */
+  timeZone(): Promise<string | null> {
+    this.#timeZone ??= this.db.shop
+      .findUnique({ where: { shop: this.shop }, select: { ianaTimezone: true } })
+      .then((row) => row?.ianaTimezone ?? null);
+    return this.#timeZone;
   }
   /** Forget what was read (a page of a backfill delivered more). */
   clear() {
@@ -124,8 +132,9 @@ export function hashEmail(shop: string, email: string): string {
   return createHash("sha256").update(`${shop}\n${email.trim().toLowerCase()}`, "utf8").digest("hex");
 }
 
-const isUniqueViolation = (error: unknown) =>
-  error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+// By Prisma's code, not its class: the PostgreSQL client is generated separately (db.server.ts), and its errors
+// are not instances of @prisma/client's classes.
+const isUniqueViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === "P2002";
 
 const PLACEHOLDER_PREFIX = "fo-";
 
@@ -446,6 +455,16 @@ async function deliveryHistory(db: Database, shop: string, now: Date): Promise<D
 
 /** Re-derives a shipment's status, estimate and lateness from its events, and queues the emails a change calls for. */
 export async function refreshShipment(db: Database, id: string, options: RefreshOptions = {}): Promise<Shipment | null> {
+  // Compare-and-set on the version: of two workers applying two reports of one parcel at once, the one that
+  // read before the other's write derives again, so the state that stays is derived from every report.
+  for (let attempt = 0; attempt < 8; attempt += 1) {
+    const outcome = await deriveShipment(db, id, options);
+    if (outcome !== "moved") return outcome;
+  }
+  throw new Error(`Shipment ${id} kept changing while its status was derived; the next report or sweep derives it again`);
+}
+
+async function deriveShipment(db: Database, id: string, options: RefreshOptions): Promise<Shipment | null | "moved"> {
   const now = options.now ?? new Date();
   const before = await db.shipment.findUnique({ where: { id } });
   // Erased for its customer: what is left is statistics, frozen.
@@ -454,12 +473,13 @@ export async function refreshShipment(db: Database, id: string, options: Refresh
   const timeline = timelineOf(before, events);
   const delivered = timeline.status === "delivered" ? timeline.events.find((e) => e.status === "delivered") : undefined;
 
+  const cache = options.history ?? new HistoryCache(db, before.shop);
   let estimatedDelivery = before.estimatedDelivery;
   let estimateSource = before.estimateSource;
   // Once delivered, the estimate is what it was: the on-time rate compares delivery with it.
   if (timeline.status !== "delivered" || !estimatedDelivery) {
     if (before.shippedAt) {
-      const history = before.carrierEstimate ? [] : await (options.history ?? new HistoryCache(db, before.shop)).rows(now);
+      const history = before.carrierEstimate ? [] : await cache.rows(now);
       const estimate = estimateDelivery({
         carrierDate: before.carrierEstimate,
         shippedAt: before.shippedAt.toISOString(),
@@ -475,9 +495,11 @@ export async function refreshShipment(db: Database, id: string, options: Refresh
     }
   }
 
-  // Without a tracking number nobody reports scans: silence says nothing.
+  // Without a tracking number nobody reports scans: silence says nothing. A deadline ends at the shop's midnight.
+  const judged = Boolean(before.trackingNumber) && !before.isPickup;
+  const timeZone = judged && (before.promisedDate || estimatedDelivery) ? await cache.timeZone() : null;
   const lateness =
-    before.trackingNumber && !before.isPickup
+    judged
       ? detectLateness({
           status: timeline.status,
           reason: timeline.reason,
@@ -486,12 +508,14 @@ export async function refreshShipment(db: Database, id: string, options: Refresh
           estimate: { date: estimatedDelivery },
           now,
           carrierClass: carrierClassOf(before.carrierCode),
+          timeZone,
         })
       : null;
 
-  const after = await db.shipment.update({
-    where: { id },
+  const { count } = await db.shipment.updateMany({
+    where: { id, version: before.version },
     data: {
+      version: { increment: 1 },
       status: timeline.status,
       exceptionReason: timeline.reason ?? null,
       step: timeline.step,
@@ -504,6 +528,8 @@ export async function refreshShipment(db: Database, id: string, options: Refresh
       ...(options.notify === false ? { notifiedStatus: timeline.status } : {}),
     },
   });
+  if (count === 0) return "moved";
+  const after = await db.shipment.findUniqueOrThrow({ where: { id } });
   if (options.notify !== false) await queueNotifications(db, before, after, now);
   return after;
 }

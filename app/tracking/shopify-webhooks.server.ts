@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { defineHandler, type DeliveryContext, type TopicHandler } from "../webhooks/topic-handler";
-import { needsOrderDetails, rereadFulfillment, rereadPickup } from "./backfill.server";
-import { applyFulfillment, type FulfillmentSnapshot } from "./shipments.server";
+import { needsOrderDetails, rereadFulfillment, rereadPickup, withdrawCancelledPickups } from "./backfill.server";
+import { applyFulfillment, pickupPlaceholderId, type FulfillmentSnapshot } from "./shipments.server";
 
-// fulfillments/create, fulfillments/update, fulfillment_events/create and
-// fulfillment_orders/line_items_prepared_for_pickup (samples in ../shared/shopify/webhooks/). Each is applied as
+// fulfillments/create, fulfillments/update, fulfillment_events/create,
+// fulfillment_orders/line_items_prepared_for_pickup, and orders/cancelled and orders/updated for pickups of a
+// cancelled order (samples in ../shared/shopify/webhooks/; the order topics are shared with the inventory
+// hints, and every module's handler runs: app/webhooks/handlers.server.ts). Each is applied as
 // it comes: newer snapshots win by updated_at, events are stored once by id, and the status is re-derived from
 // all events, so late, repeated or reordered deliveries end in the same state. A fulfillment's payload lacks its
 // order's details (date, customer, locale): the first time we see one, it is re-read from the Admin API. A pickup
@@ -162,7 +164,36 @@ const preparedForPickupHandler = defineHandler({
   },
 });
 
+// Only what the cancellation needs, and leniently: the inventory hints read the same body, and a field we do not
+// need must never get it refused.
+export const orderCancellationPayload = z.looseObject({
+  id: z.union([z.number(), z.string()]).nullish(),
+  admin_graphql_api_id: z.string().nullish(),
+  cancelled_at: z.string().nullish(),
+});
+
+// A pickup of a cancelled order must not stay "ready" for the shopper. orders/updated says the same when
+// orders/cancelled is lost (it carries cancelled_at too); a shop without pickups waiting costs one query.
+const orderCancelledHandler = defineHandler({
+  schema: orderCancellationPayload,
+  async handle(payload, ctx) {
+    if (!payload.cancelled_at) return "skipped";
+    const orderId = idOf(payload.admin_graphql_api_id ?? undefined, payload.id === null || payload.id === undefined ? "" : String(payload.id));
+    if (!/^\d+$/.test(orderId)) return "skipped";
+    const waiting = await ctx.db.shipment.count({ where: { shop: ctx.shop, orderId, fulfillmentId: { startsWith: pickupPlaceholderId("") }, redactedAt: null } });
+    if (waiting === 0) return "skipped";
+    const admin = (await ctx.adminFor?.(ctx.shop)) ?? null;
+    const removed = await withdrawCancelledPickups(ctx.db, admin, ctx.shop, orderId);
+    if (removed) {
+      ctx.logger.info("Pickups of a cancelled order no longer show as ready for pickup to the shopper", { shop: ctx.shop, orderId, removed });
+    }
+    return removed ? "done" : "skipped";
+  },
+});
+
 export const TRACKING_HANDLERS: Record<string, TopicHandler> = {
+  "orders/cancelled": orderCancelledHandler,
+  "orders/updated": orderCancelledHandler,
   "fulfillments/create": fulfillmentHandler,
   "fulfillments/update": fulfillmentHandler,
   "fulfillment_events/create": fulfillmentEventHandler,

@@ -106,7 +106,7 @@ export function eventBody(init: { id: number; fulfillmentId: number; orderId: nu
 export async function shipmentState(shop: string, fulfillmentId: string) {
   const shipment = await db().shipment.findUniqueOrThrow({ where: { shop_fulfillmentId: { shop, fulfillmentId } } });
   const events = await db().shipmentEvent.findMany({ where: { shipmentId: shipment.id }, orderBy: [{ at: "asc" }, { dedupeKey: "asc" }] });
-  const { id: _id, shop: _shop, createdAt: _c, updatedAt: _u, notifiedStatus: _n, emailHash, ...rest } = shipment;
+  const { id: _id, shop: _shop, createdAt: _c, updatedAt: _u, version: _v, notifiedStatus: _n, emailHash, ...rest } = shipment;
   return {
     ...rest,
     emailHashed: emailHash !== null,

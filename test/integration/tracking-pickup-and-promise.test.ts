@@ -9,6 +9,7 @@ import { backfillShop } from "../../app/tracking/backfill.server";
 import { processNotificationOutbox } from "../../app/tracking/notifications.server";
 import { applyFulfillment } from "../../app/tracking/shipments.server";
 import { sweepShipments } from "../../app/tracking/sweep.server";
+import { nextDay, startOfLocalDay } from "../../app/tracking/time-zone";
 import type { StoreEvent } from "../../devstore/state/store";
 import { NO_CHAOS } from "../../devstore/webhooks/dispatcher";
 import { callAction, callLoader, quietLogger } from "../support/app";
@@ -90,13 +91,17 @@ describe("a delivery promise from checkout", () => {
 
     const shipment = await db().shipment.findUniqueOrThrow({ where: { shop_fulfillmentId: { shop, fulfillmentId: fulfillment.id } } });
     expect(shipment).toMatchObject({ orderId: order.id, fulfillmentOrderId: fo.id, promisedDate: promised, isPickup: false, status: "info_received", lateness: null });
+    // Installation did not store the shop's time zone here: the promise's re-read asked Shopify, and kept it.
+    expect((await db().shop.findUniqueOrThrow({ where: { shop } })).ianaTimezone).toBe("Europe/Paris");
 
-    // The whole promised day counts: on time until it ends.
-    await sweepShipments(db(), new Date(Date.parse(`${promised}T23:30:00Z`)), shop);
+    // The whole promised day counts, in Lyon: on time until its midnight there (22:00 or 23:00 UTC).
+    const endOfDay = startOfLocalDay(nextDay(promised), "Europe/Paris");
+    expect(endOfDay).toBeLessThan(Date.parse(`${promised}T23:30:00Z`));
+    await sweepShipments(db(), new Date(endOfDay - 30 * 60_000), shop);
     expect((await db().shipment.findUniqueOrThrow({ where: { id: shipment.id } })).lateness).toBeNull();
     expect(await db().trackingNotification.count({ where: { shipmentId: shipment.id, kind: "merchant" } })).toBe(0);
 
-    await sweepShipments(db(), new Date(Date.parse(`${promised}T00:00:00Z`) + DAY + HOUR), shop);
+    await sweepShipments(db(), new Date(endOfDay + 30 * 60_000), shop);
     expect(await db().shipment.findUniqueOrThrow({ where: { id: shipment.id } })).toMatchObject({ lateness: "late", status: "info_received" });
     const alerts = await db().trackingNotification.findMany({ where: { shipmentId: shipment.id, kind: "merchant" } });
     expect(alerts.map((a) => a.trigger)).toEqual(["late"]);
@@ -109,6 +114,32 @@ describe("a delivery promise from checkout", () => {
     store.devstore.store.addFulfillmentEvent(shop, fulfillment.id, { status: "DELIVERED", message: "Delivered", happenedAt: new Date().toISOString(), city: "Lyon", country: "France", estimatedDeliveryAt: null });
     await settle();
     expect(await db().shipment.findUniqueOrThrow({ where: { id: shipment.id } })).toMatchObject({ status: "delivered", lateness: null });
+  });
+
+  it("is the shop's own day west of UTC: promised the 12th in Los Angeles, late only once the 12th has ended there", async () => {
+    // As installation stores it: Shopify's time zone for the shop, which wins over anything else.
+    const before = (await db().shop.findUniqueOrThrow({ where: { shop } })).ianaTimezone;
+    await db().shop.update({ where: { shop }, data: { ianaTimezone: "America/Los_Angeles" } });
+    try {
+      const promisedUtcDay = day(Date.now() + 2 * DAY);
+      // The end of the promised day in Los Angeles, as Shopify writes it: 06:59:59 UTC the next day (07:59:59 in winter).
+      const maxDeliveryDateTime = `${promisedUtcDay}T06:59:59Z`;
+      const promised = day(Date.parse(promisedUtcDay) - DAY);
+      const { fo } = placeOrder(store, [{ variantId: store.devstore.fixture.items.mug.variantId, quantity: 1 }], { customerId: "900" });
+      store.devstore.store.setDeliveryPromise(shop, fo.id, { minDeliveryDateTime: `${day(Date.now())}T08:00:00Z`, maxDeliveryDateTime });
+      const fulfillment = store.devstore.store.fulfill(shop, { fulfillmentOrderId: fo.id, trackingCompany: "UPS", trackingNumbers: ["1Z999AA10123456784"] });
+      await settle();
+
+      const shipment = await db().shipment.findUniqueOrThrow({ where: { shop_fulfillmentId: { shop, fulfillmentId: fulfillment.id } } });
+      expect(shipment.promisedDate).toBe(promised);
+      // 23:30 (or 22:30) in Los Angeles on the promised day: on time. Half past midnight there: late.
+      await sweepShipments(db(), new Date(Date.parse(`${promisedUtcDay}T06:30:00Z`)), shop);
+      expect((await db().shipment.findUniqueOrThrow({ where: { id: shipment.id } })).lateness).toBeNull();
+      await sweepShipments(db(), new Date(Date.parse(`${promisedUtcDay}T08:30:00Z`)), shop);
+      expect((await db().shipment.findUniqueOrThrow({ where: { id: shipment.id } })).lateness).toBe("late");
+    } finally {
+      await db().shop.update({ where: { shop }, data: { ianaTimezone: before } });
+    }
   });
 
   it("is no promise at all when checkout made none", async () => {
@@ -268,6 +299,55 @@ describe("a local pickup, from ready on the shelf to collected", () => {
     expect(await db().trackingNotification.count({ where: { shop, subject: { contains: order.name } } })).toBe(0);
     const [outcome] = await db().webhookDelivery.findMany({ where: { shop, topic: "fulfillment_orders/line_items_prepared_for_pickup" }, orderBy: { id: "desc" }, take: 1 });
     expect(outcome!.status).toBe("skipped");
+  });
+
+  it("ready, then the order is cancelled: the shopper no longer sees it ready, the waiting email never goes, stock hints still run", async () => {
+    const { order, fo } = placeOrder(store, [{ variantId: store.devstore.fixture.items.tee.variantId, quantity: 1 }], { customerId: "901", pickup: true });
+    await prepareForPickup(fo.id);
+    await settle();
+    const [placeholder] = await shipmentsOf(order.id);
+    expect(placeholder).toMatchObject({ fulfillmentId: `fo-${fo.id}`, status: "available_for_pickup" });
+    expect((await lookup(order.name, "grete@example.de")).orders[0]!.shipments[0]).toMatchObject({ status: "available_for_pickup" });
+    expect(await notificationsOf(placeholder!.id)).toHaveLength(1);
+    await db().inventoryRefresh.deleteMany({ where: { shop } });
+
+    // Without restocking, so no refunds/create queues the same item: what is queued comes from orders/cancelled.
+    store.devstore.store.cancelOrder(shop, order.id, { restock: false });
+    await settle();
+
+    expect(await shipmentsOf(order.id)).toHaveLength(0);
+    expect(await db().shipmentEvent.count({ where: { shipmentId: placeholder!.id } })).toBe(0);
+    expect(await notificationsOf(placeholder!.id)).toHaveLength(0);
+    const url = proxyUrl({ shop, path: "tracking", extra: { order: order.name, email: "grete@example.de" } });
+    const response = await callLoader(proxyRoute, new Request(url, { headers: { "X-Forwarded-For": `198.51.100.${ip++}, 10.0.0.1` } }), { "*": "tracking" });
+    expect(response.status).toBe(404);
+    // orders/cancelled is the inventory hints' topic too: both ran.
+    const [delivery] = await db().webhookDelivery.findMany({ where: { shop, topic: "orders/cancelled" }, orderBy: { id: "desc" }, take: 1 });
+    expect(delivery!.status).toBe("done");
+    const tee = await db().inventoryItem.findFirstOrThrow({ where: { shop, variantId: store.devstore.fixture.items.tee.variantId } });
+    expect(await db().inventoryRefresh.count({ where: { shop, inventoryItemId: tee.inventoryItemId, cause: "webhook orders/cancelled" } })).toBe(1);
+  });
+
+  it("an order cancelled after its pickup was collected keeps the collected parcel; a cancellation without pickups changes nothing", async () => {
+    const { order, fo } = placeOrder(store, [{ variantId: store.devstore.fixture.items.cap.variantId, quantity: 1 }], { customerId: "900", pickup: true });
+    await prepareForPickup(fo.id);
+    await settle();
+    // Collected, but fulfillments/create is lost: only the placeholder is known when the cancellation comes.
+    store.devstore.dispatcher.chaos = { duplicate: 0, drop: 1, delayMs: [0, 0] };
+    const fulfillment = store.devstore.store.fulfill(shop, { fulfillmentOrderId: fo.id });
+    await settle();
+    store.devstore.dispatcher.chaos = NO_CHAOS;
+    await deliverAt("orders/cancelled", { id: Number(order.id), admin_graphql_api_id: `gid://shopify/Order/${order.id}`, cancelled_at: new Date().toISOString(), line_items: [] }, new Date().toISOString());
+    await processWebhooks(true);
+    const [shipment, ...more] = await shipmentsOf(order.id);
+    expect(more).toHaveLength(0);
+    expect(shipment).toMatchObject({ fulfillmentId: fulfillment.id, status: "delivered", isPickup: true });
+
+    const { order: shipped } = placeOrder(store, [{ variantId: store.devstore.fixture.items.mug.variantId, quantity: 1 }], { customerId: "900" });
+    const count = await db().shipment.count({ where: { shop } });
+    store.devstore.store.cancelOrder(shop, shipped.id, { restock: true });
+    await settle();
+    expect(await db().shipment.count({ where: { shop } })).toBe(count);
   });
 
   it("a readiness webhook for a shipping order, or for a fulfillment order that is gone, changes nothing", async () => {

@@ -105,8 +105,11 @@ beforeEach(() => {
   nextHour();
   fake.requests.length = 0;
   fake.failWith = {};
+  fake.failHeaders = {};
+  fake.failBody = {};
   fake.rawBody = {};
-  for (const known of Object.values(fake.known)) known.clear();
+  for (const known of [...Object.values(fake.known), ...Object.values(fake.carrier)]) known.clear();
+  for (const refused of Object.values(fake.unregistrable)) refused.clear();
   logs.length = 0;
 });
 // The poller serves every shop: each test's shops stop polling when it ends.
@@ -138,16 +141,19 @@ describe("runDuePolls", () => {
     await db().shipment.update({ where: { id: usps }, data: { source: "easypost" } });
     fake.known.aftership.set("1Z0A3R2F0354877713", trackingFixture("aftership-tracking-update-delivered.json").msg);
     fake.known["17track"].set("RR123456789CN", seventeenTrackItem("RR123456789CN"));
-    fake.known.easypost.set("9405500207552011812894", easyPostTracker("9405500207552011812894"));
+    // EasyPost follows the number as the merchant wrote it in Shopify, and answers it in its own spelling.
+    fake.known.easypost.set("9405 5002 0755 2011 8128 94", easyPostTracker("9405500207552011812894"));
 
     expect(await runDuePolls(deps(), at())).toBe(4);
 
-    // One request per provider, with every number it follows for this shop.
-    expect(fake.requests.map((r) => [r.provider, [...r.numbers].sort()]).sort()).toEqual([
+    // One request per provider, with every number it follows for this shop, as written in Shopify.
+    expect(fake.requests.filter((r) => r.kind === "poll").map((r) => [r.provider, [...r.numbers].sort()]).sort()).toEqual([
       ["17track", ["RR123456789CN"]],
       ["aftership", ["1Z0A3R2F0354877713", "1Z999AA10123456784"]],
-      ["easypost", ["9405500207552011812894"]],
+      ["easypost", ["9405 5002 0755 2011 8128 94"]],
     ]);
+    // AfterShip did not know one of them: it is told to follow it.
+    expect(fake.requests.filter((r) => r.kind === "register").map((r) => [r.provider, r.numbers])).toEqual([["aftership", ["1Z999AA10123456784"]]]);
     expect(await row(ups)).toMatchObject({ status: "delivered", source: "aftership", providerCarrier: "ups", lastPushAt: null });
     expect(await row(chinaPost)).toMatchObject({ status: "in_transit", source: "17track", providerCarrier: "3011" });
     expect(await row(usps)).toMatchObject({ status: "out_for_delivery", source: "easypost", providerCarrier: "USPS" });
@@ -155,11 +161,12 @@ describe("runDuePolls", () => {
     // No data yet is still a poll: it waits its interval like the others.
     expect(await row(unknownToAftership)).toMatchObject({ status: "info_received", source: "shopify" });
     for (const id of [ups, unknownToAftership, chinaPost, usps]) expect((await row(id)).lastPolledAt).toEqual(at());
-    expect((await account(shop, "aftership")).pollUsed).toBe(2);
+    // Two polls and one registration.
+    expect((await account(shop, "aftership")).pollUsed).toBe(3);
 
     // Not due again a minute later.
     expect(await runDuePolls(deps(), at(MIN))).toBe(0);
-    expect(fake.requests).toHaveLength(3);
+    expect(fake.requests).toHaveLength(4);
   });
 
   it("polling again stores each event once, and stops at a delivered parcel", async () => {
@@ -320,9 +327,11 @@ describe("runDuePolls", () => {
     fake.known.easypost.set("9405500207552011812894", easyPostTracker("9405500207552011812894"));
 
     await runDuePolls(deps(), at());
-    expect(fake.requests.map((r) => r.provider).sort()).toEqual(["aftership", "easypost"]);
+    expect(fake.requests.filter((r) => r.kind === "poll").map((r) => r.provider).sort()).toEqual(["aftership", "easypost"]);
+    // With EasyPost's own reason.
     expect((await account(shop, "easypost")).pollError).toBe(
-      "EasyPost refused the API key (HTTP 401). Paste a current key in Omnistock > Notifications > Tracking providers.",
+      "EasyPost refused the API key (HTTP 401: This api key is no longer active. Please use a different api key or reactivate this key, code APIKEY.INACTIVE). " +
+        "Paste a current key in Omnistock > Notifications > Tracking providers.",
     );
     expect((await account(shop, "aftership")).pollError).toBeNull();
 
@@ -330,7 +339,7 @@ describe("runDuePolls", () => {
     await runDuePolls(deps(), at(7 * HOUR));
     await runDuePolls(deps(), at(14 * HOUR));
     expect(fake.asked("easypost")).toHaveLength(1);
-    expect(fake.requests.filter((r) => r.provider === "aftership").map((r) => [...r.numbers].sort())).toEqual([
+    expect(fake.requests.filter((r) => r.provider === "aftership" && r.kind === "poll").map((r) => [...r.numbers].sort())).toEqual([
       ["1Z0A3R2F0354877713"],
       ["1Z0A3R2F0354877713", "9405500207552011812894"],
       ["1Z0A3R2F0354877713", "9405500207552011812894"],
@@ -350,29 +359,137 @@ describe("runDuePolls", () => {
     expect((await row(usps)).status).toBe("out_for_delivery");
   });
 
-  it("a used-up quota (429) stops that provider for the rest of the hour; the next hour it polls and clears the error", async () => {
-    const shop = await shopWith("poll-429", { "17track": { pollPerHour: 50 } });
-    await shipment(shop, "RR123456789CN");
-    fake.known["17track"].set("RR123456789CN", seventeenTrackItem("RR123456789CN"));
+  it("a rate limit (429) pauses that provider for that shop until its reset, gives the polls back and asks again after", async () => {
+    const shop = await shopWith("poll-429", { "17track": { pollPerHour: 50 }, aftership: { pollPerHour: 50 } });
+    const neighbour = await shopWith("poll-429-neighbour", { "17track": { pollPerHour: 50 } });
+    const limited = await shipment(shop, "RR123456789CN");
+    const other = await shipment(shop, "RR987654321CN");
+    const ups = await shipment(shop, "1Z0A3R2F0354877713");
+    // The UPS parcel is AfterShip's, the others 17TRACK's.
+    await db().shipment.updateMany({ where: { id: { in: [limited, other] } }, data: { source: "17track" } });
+    const theirs = await shipment(neighbour, "RR555555555CN");
+    for (const number of ["RR123456789CN", "RR987654321CN", "RR555555555CN"]) fake.known["17track"].set(number, seventeenTrackItem(number));
+    fake.known.aftership.set("1Z0A3R2F0354877713", trackingFixture("aftership-tracking-update-delivered.json").msg);
     fake.failWith["17track"] = 429;
+    fake.failHeaders["17track"] = { "Retry-After": "120" };
 
-    expect(await runDuePolls(deps(), at())).toBe(0);
-    expect(fake.requests).toHaveLength(1);
+    await runDuePolls(deps(), at());
     const stopped = await account(shop, "17track");
-    expect(stopped.pollError).toMatch(/^17TRACK says the API quota is used up \(HTTP 429\)/);
-    expect(stopped.pollUsed).toBe(50);
+    // Nothing was answered: the hour's polls are given back, the parcels stay due, and the merchant reads why.
+    expect(stopped.pollUsed).toBe(0);
+    expect(stopped.pollError).toBe(
+      "17TRACK asked Omnistock to slow down (HTTP 429: too many requests in a short time, a per-second limit shared by everything that uses this 17TRACK account). " +
+        `Polling pauses until ${at(2 * MIN).toISOString().slice(11, 19)} UTC and resumes on its own; the polls it could not make are not counted against your hourly limit.`,
+    );
+    expect((await row(limited)).lastPolledAt).toBeNull();
+    expect((await row(other)).lastPolledAt).toBeNull();
+    expect(logs.find((l) => l.message.includes("rate limiting"))).toMatchObject({ level: "warn", shop, provider: "17track", resumesAt: at(2 * MIN).toISOString() });
+    // The same shop's AfterShip, and the neighbour's 17TRACK, are not paused (the neighbour was refused too, on its own).
+    expect((await row(ups)).status).toBe("delivered");
+    expect(fake.asked("17track").filter((n) => n === "RR555555555CN")).toHaveLength(1);
 
-    // A new parcel is due in the same hour, and 17TRACK would answer again: still nothing asked.
+    // 17TRACK would answer now, but the shop's pause holds until the reset; the neighbour's own pause too.
     delete fake.failWith["17track"];
-    const fresh = await shipment(shop, "RR987654321CN");
-    await runDuePolls(deps(), at(10 * MIN));
-    await runDuePolls(deps(), at(50 * MIN));
-    expect(fake.requests).toHaveLength(1);
+    const before = fake.asked("17track").length;
+    await runDuePolls(deps(), at(MIN));
+    expect(fake.asked("17track")).toHaveLength(before);
 
-    await runDuePolls(deps(), at(HOUR));
-    expect(fake.asked("17track").slice(1)).toEqual(["RR987654321CN"]);
-    expect((await row(fresh)).lastPolledAt).toEqual(at(HOUR));
-    expect(await account(shop, "17track")).toMatchObject({ pollError: null, pollUsed: 1 });
+    // After the reset: asked at once (not an interval later), the error clears, the polls are counted.
+    await runDuePolls(deps(), at(2 * MIN + 1_000));
+    expect(fake.asked("17track").slice(before).sort()).toEqual(["RR123456789CN", "RR555555555CN", "RR987654321CN"]);
+    expect((await row(limited)).status).toBe("in_transit");
+    expect((await row(theirs)).lastPolledAt).toEqual(at(2 * MIN + 1_000));
+    expect(await account(shop, "17track")).toMatchObject({ pollError: null, pollUsed: 2 });
+  });
+
+  it("honours AfterShip's X-RateLimit-Reset", async () => {
+    const shop = await shopWith("poll-429-reset", { aftership: { pollPerHour: 50 } });
+    await shipment(shop, "1Z0A3R2F0354877713");
+    fake.known.aftership.set("1Z0A3R2F0354877713", trackingFixture("aftership-tracking-update-delivered.json").msg);
+    fake.failWith.aftership = 429;
+    fake.failHeaders.aftership = { "X-RateLimit-Reset": String(Math.floor(at(5 * MIN).getTime() / 1000)) };
+    await runDuePolls(deps(), at());
+    delete fake.failWith.aftership;
+    await runDuePolls(deps(), at(4 * MIN));
+    expect(fake.asked("aftership")).toHaveLength(1);
+    await runDuePolls(deps(), at(5 * MIN));
+    expect(fake.asked("aftership")).toHaveLength(2);
+    expect((await account(shop, "aftership")).pollError).toBeNull();
+  });
+
+  it("17TRACK's own reason for a 401 is what the merchant reads: an IP whitelist is fixed at 17TRACK, and polling goes on", async () => {
+    const shop = await shopWith("poll-17-ip", { "17track": { pollPerHour: 50 } });
+    const parcel = await shipment(shop, "RR123456789CN");
+    fake.known["17track"].set("RR123456789CN", seventeenTrackItem("RR123456789CN"));
+    fake.failWith["17track"] = 401;
+    fake.failBody["17track"] = { code: -18010001, data: { errors: [{ code: -18010001, message: "IP address is not in the whitelist." }] } };
+
+    await runDuePolls(deps(), at());
+    const refused = (await account(shop, "17track")).pollError!;
+    expect(refused).toMatch(/^17TRACK refused the request \(HTTP 401: IP address is not in the whitelist, code -18010001\)\. Add this server's outgoing IP address/);
+    expect(refused).not.toContain("Paste a current key");
+
+    // Fixed at 17TRACK, nothing pasted here: the next poll goes through and clears it.
+    delete fake.failWith["17track"];
+    await runDuePolls(deps(), at(7 * HOUR));
+    expect(fake.asked("17track")).toEqual(["RR123456789CN", "RR123456789CN"]);
+    expect((await row(parcel)).status).toBe("in_transit");
+    expect((await account(shop, "17track")).pollError).toBeNull();
+  });
+
+  it("a number the provider does not follow is registered with it once; its tracking comes with the carrier's scans; the merchant sees how many wait", async () => {
+    const shop = await shopWith("poll-register", { aftership: { pollPerHour: 20 } });
+    const scanned = await shipment(shop, "1Z0A3R2F0354877713");
+    const quiet = await shipment(shop, "1z999aa1 0123456784");
+    const wrong = await shipment(shop, "1ZNOCARRIER00001");
+    // Once registered, AfterShip learns the first from the carrier; the second has no scan yet; the third it cannot follow.
+    fake.carrier.aftership.set("1Z0A3R2F0354877713", trackingFixture("aftership-tracking-update-delivered.json").msg);
+    fake.unregistrable.aftership.add("1ZNOCARRIER00001");
+
+    expect(await runDuePolls(deps(), at())).toBe(3);
+    expect(fake.asked("aftership").sort()).toEqual(["1Z0A3R2F0354877713", "1ZNOCARRIER00001", "1z999aa1 0123456784"]);
+    // Registered as written in Shopify, each counted against the hour.
+    expect(fake.registered("aftership").sort()).toEqual(["1Z0A3R2F0354877713", "1ZNOCARRIER00001", "1z999aa1 0123456784"]);
+    expect((await account(shop, "aftership")).pollUsed).toBe(6);
+    expect(logs.find((l) => l.message.includes("will not follow"))).toMatchObject({
+      level: "warn",
+      shop,
+      provider: "aftership",
+      refused: [expect.stringMatching(/^1ZNOCARRIER00001: Cannot detect courier/)],
+    });
+    const waiting = (await providerAccounts(db(), shop, at(MIN)))[0]!;
+    expect(waiting).toMatchObject({ provider: "aftership", awaitingTracking: 3 });
+
+    // Due again: the carrier's scans are there; "pending, no scan" says less than "shipped", so that parcel stays as
+    // it was; the refused number is not sent again.
+    expect(await runDuePolls(deps(), at(7 * HOUR))).toBe(3);
+    expect(await row(scanned)).toMatchObject({ status: "delivered", source: "aftership" });
+    expect(await row(quiet)).toMatchObject({ status: "info_received", source: "shopify" });
+    expect(await row(wrong)).toMatchObject({ status: "info_received", source: "shopify" });
+    expect(fake.registered("aftership")).toHaveLength(3);
+    expect((await account(shop, "aftership")).pollUsed).toBe(3);
+    expect((await providerAccounts(db(), shop, at(7 * HOUR + MIN)))[0]).toMatchObject({ awaitingTracking: 2 });
+
+    await runDuePolls(deps(), at(14 * HOUR));
+    expect(fake.registered("aftership")).toHaveLength(3);
+    expect(fake.asked("aftership")).toHaveLength(8);
+  });
+
+  it("registrations come out of the hourly quota: what does not fit waits for the next hour", async () => {
+    const shop = await shopWith("poll-register-quota", { "17track": { pollPerHour: 3 } });
+    await shipment(shop, "RR100000001CN");
+    await shipment(shop, "RR100000002CN");
+
+    await runDuePolls(deps(), at());
+    // Two polls, one registration: the hour is spent.
+    expect(fake.asked("17track")).toHaveLength(2);
+    expect(fake.registered("17track")).toEqual(["RR100000001CN"]);
+    expect((await account(shop, "17track")).pollUsed).toBe(3);
+
+    // The next time they are due, the other one is found unknown again and registered.
+    await runDuePolls(deps(), at(7 * HOUR));
+    expect(fake.registered("17track")).toEqual(["RR100000001CN", "RR100000002CN"]);
+    expect((await account(shop, "17track")).pollUsed).toBe(3);
   });
 
   it("a provider in trouble is recorded for the merchant and asked again later", async () => {

@@ -239,6 +239,20 @@ describe("detectLateness", () => {
     expect(detectLateness(input(overrides))).toBe(expected);
   });
 
+  it.each<[string, string, string | null, "late" | null]>([
+    // Promised the 12th: in Los Angeles that day ends at 07:00 UTC on the 13th, in Tokyo at 15:00 UTC on the 12th.
+    ["Los Angeles, the 12th just before its midnight", "2026-05-13T06:59:00Z", "America/Los_Angeles", null],
+    ["Los Angeles, the 13th just after its midnight", "2026-05-13T07:01:00Z", "America/Los_Angeles", "late"],
+    ["Tokyo, the 12th just before its midnight", "2026-05-12T14:59:00Z", "Asia/Tokyo", null],
+    ["Tokyo, the 13th just after its midnight", "2026-05-12T15:01:00Z", "Asia/Tokyo", "late"],
+    ["Paris in winter (UTC+1)", "2026-01-12T23:01:00Z", "Europe/Paris", "late"],
+    ["no zone: UTC's midnight", "2026-05-13T00:01:00Z", null, "late"],
+    ["an unknown zone: UTC's midnight", "2026-05-12T23:59:00Z", "Nowhere/Land", null],
+  ])("the promised day ends at the shop's midnight: %s", (_label, at, timeZone, expected) => {
+    const promisedDate = at.startsWith("2026-01") ? "2026-01-12" : "2026-05-12";
+    expect(detectLateness({ status: "in_transit", now: at, lastEventAt: at, promisedDate, timeZone })).toBe(expected);
+  });
+
   it("takes now as a Date or a string", () => {
     expect(detectLateness(input({ now: new Date(now), promisedDate: "2026-05-19" }))).toBe("late");
     expect(() => detectLateness(input({ now: "whenever" }))).toThrow(RangeError);

@@ -42,18 +42,35 @@ function fulfillment(deliveryMethod: ShopifyFulfillment["fulfillmentOrders"]["no
 }
 
 describe("the promised delivery date", () => {
-  it.each([
-    ["2026-05-12T21:59:59Z", "2026-05-12"],
-    // The date as Shopify writes it, as a carrier's estimate is read: the shop's day when it writes the shop's offset.
-    ["2026-05-12T23:59:59-07:00", "2026-05-12"],
-    ["2026-05-12", "2026-05-12"],
-    [" 2026-05-12T08:00:00+02:00 ", "2026-05-12"],
-    [null, null],
-    ["", null],
-    ["soon", null],
-    ["2026-13-01T00:00:00Z", null],
-  ])("%s -> %s", (value, expected) => {
-    expect(promisedDateOf(value)).toBe(expected);
+  it.each<[string | null, string | null, string | null]>([
+    // Shopify writes the end of the promised day in UTC: the day is the shop's.
+    ["2026-05-13T06:59:59Z", "America/Los_Angeles", "2026-05-12"],
+    ["2026-05-12T21:59:59Z", "Europe/Paris", "2026-05-12"],
+    ["2026-05-12T14:59:59Z", "Asia/Tokyo", "2026-05-12"],
+    ["2026-05-12T23:59:59Z", "UTC", "2026-05-12"],
+    // Winter time: Los Angeles is 8 hours behind, Paris 1 ahead.
+    ["2026-01-13T07:59:59Z", "America/Los_Angeles", "2026-01-12"],
+    ["2026-01-12T22:59:59Z", "Europe/Paris", "2026-01-12"],
+    // Any offset is an instant like any other.
+    ["2026-05-12T23:59:59-07:00", "America/Los_Angeles", "2026-05-12"],
+    [" 2026-05-12T08:00:00+02:00 ", "Europe/Paris", "2026-05-12"],
+    // No zone known (or one Intl does not know): UTC.
+    ["2026-05-13T06:59:59Z", null, "2026-05-13"],
+    ["2026-05-13T06:59:59Z", "Mars/Olympus_Mons", "2026-05-13"],
+    // A bare date, or a time without an offset, is already the shop's own.
+    ["2026-05-12", "America/Los_Angeles", "2026-05-12"],
+    ["2026-05-12T23:59:59", "Asia/Tokyo", "2026-05-12"],
+    [null, "Europe/Paris", null],
+    ["", "Europe/Paris", null],
+    ["soon", "Europe/Paris", null],
+    ["2026-13-01T00:00:00Z", "Europe/Paris", null],
+  ])("%s in %s -> %s", (value, timeZone, expected) => {
+    expect(promisedDateOf(value, timeZone)).toBe(expected);
+  });
+
+  it("a re-read in a shop west of UTC keeps the shop's day", () => {
+    const snap = snapshotFromAdmin(fulfillment({ methodType: "SHIPPING", maxDeliveryDateTime: "2026-05-07T06:59:59Z" }), order, "America/Los_Angeles");
+    expect(snap.promisedDate).toBe("2026-05-06");
   });
 
   it("comes with a fulfillment's re-read, with its fulfillment order's numeric id", () => {

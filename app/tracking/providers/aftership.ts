@@ -161,6 +161,12 @@ export function parseAftershipWebhook(json: unknown): ProviderUpdate {
 //   { meta: { code: 200, message, type }, data: { pagination, trackings: [<Tracking>] } }
 
 const envelope = z.looseObject({ meta: z.looseObject({ code: z.number().int(), message: text }) });
+
+// Registering: POST /tracking/2025-01/trackings with { tracking_number, slug? } creates the tracking AfterShip then
+// follows (https://www.aftership.com/docs/tracking/2025-01/api/post-trackings). One already there is refused with
+// HTTP 400 and meta.code 4003, "Tracking already exists" (https://www.aftership.com/docs/tracking/quickstart/request-errors):
+// followed, which is what we wanted.
+export const AFTERSHIP_TRACKING_EXISTS = 4003;
 const trackingsResponse = envelope.extend({ data: z.looseObject({ trackings: z.array(z.unknown()) }) });
 
 const numberOf = (item: unknown): string | undefined => {
@@ -179,7 +185,7 @@ export function parseAftershipTrackings(json: unknown): ProviderPollResult {
     throw new ProviderPayloadError(`Malformed AfterShip response: meta.code is ${meta.code}${meta.message ? ` (${meta.message})` : ""}`);
   }
   const { data } = parsePayload(trackingsResponse, json, "AfterShip", "response");
-  const result: ProviderPollResult = { updates: [], rejected: [] };
+  const result: ProviderPollResult = { updates: [], rejected: [], unknown: [] };
   data.trackings.forEach((item, index) => {
     try {
       const parsed = parsePayload(tracking, item, "AfterShip", "response");

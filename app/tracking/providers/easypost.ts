@@ -144,7 +144,7 @@ const trackersResponse = z.looseObject({ trackers: z.array(z.unknown()) });
  */
 export function parseEasyPostTrackers(json: unknown): ProviderPollResult {
   const { trackers } = parsePayload(trackersResponse, json, "EasyPost", "response");
-  const result: ProviderPollResult = { updates: [], rejected: [] };
+  const result: ProviderPollResult = { updates: [], rejected: [], unknown: [] };
   trackers.forEach((item, index) => {
     try {
       result.updates.push(easyPostTrackerUpdate(parsePayload(tracker, item, "EasyPost", "response"), "response"));

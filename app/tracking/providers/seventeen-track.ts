@@ -165,7 +165,16 @@ export function parseSeventeenTrackWebhook(json: unknown): ProviderUpdate | null
 // Polling: POST /track/v2.2/gettrackinfo with [{ "number": ... }] (at most 40) answers
 //   { code: 0, data: { accepted: [{ number, carrier, track_info }], rejected: [{ number, error: { code, message } }] } }
 // https://asset.17track.net/api/document/v2.2_en/index.html#get-tracking-details. A number must be registered
-// (register API) before 17TRACK has details; an unregistered one comes back rejected.
+// (register API) before 17TRACK has details; an unregistered one comes back rejected (-18019902).
+
+/** 17TRACK's own error codes we act on (the v2.2 document's "Error code" table). */
+export const SEVENTEEN_TRACK_ERRORS = {
+  ipNotWhitelisted: -18010001,
+  keyInvalid: -18010002,
+  accountDisabled: -18010004,
+  alreadyRegistered: -18019901,
+  notRegistered: -18019902,
+} as const;
 
 const trackInfoResponse = z.looseObject({
   code: z.number().int(),
@@ -192,9 +201,10 @@ const accepted = z.looseObject({
 });
 
 /**
- * The answer to a gettrackinfo poll: one update per accepted number with tracking; rejected numbers (not
- * registered, no information yet) and accepted ones we cannot read come back as rejected with 17TRACK's reason.
- * Throws ProviderPayloadError when the envelope is not 17TRACK's or its code is not 0.
+ * The answer to a gettrackinfo poll: one update per accepted number with tracking; numbers never registered
+ * come back as unknown; other rejected numbers (no information yet) and accepted ones we cannot read come back
+ * as rejected with 17TRACK's reason. Throws ProviderPayloadError when the envelope is not 17TRACK's or its code
+ * is not 0.
  */
 export function parseSeventeenTrackTrackInfo(json: unknown): ProviderPollResult {
   const { code, data } = parsePayload(trackInfoResponse, json, "17TRACK", "response");
@@ -202,8 +212,12 @@ export function parseSeventeenTrackTrackInfo(json: unknown): ProviderPollResult 
     const why = data?.errors?.map((e) => `${e.message ?? "error"}${e.code ? ` (${e.code})` : ""}`).join("; ");
     throw new ProviderPayloadError(`17TRACK answered code ${code}${why ? `: ${why}` : ""}`);
   }
-  const result: ProviderPollResult = { updates: [], rejected: [] };
+  const result: ProviderPollResult = { updates: [], rejected: [], unknown: [] };
   for (const r of data?.rejected ?? []) {
+    if (r.error?.code === SEVENTEEN_TRACK_ERRORS.notRegistered) {
+      result.unknown.push(r.number);
+      continue;
+    }
     const why = r.error?.message?.trim() || "rejected";
     result.rejected.push({ trackingNumber: r.number, message: r.error?.code ? `${why} (${r.error.code})` : why });
   }
@@ -219,6 +233,36 @@ export function parseSeventeenTrackTrackInfo(json: unknown): ProviderPollResult 
     }
   });
   return result;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Registering: POST /track/v2.2/register with [{ "number": ..., "carrier"?: <17TRACK carrier number> }] (at most
+// 40) answers the same accepted/rejected envelope (https://asset.17track.net/api/document/v2.2_en/index.html,
+// "Register tracking numbers").
+// A number registered before comes back rejected with -18019901: it is followed, which is what we wanted.
+
+/** What 17TRACK said to a register request: numbers it follows now (or already did), and the ones it refused, with why. */
+export function parseSeventeenTrackRegister(json: unknown): { registered: string[]; refused: { trackingNumber: string; message: string }[] } {
+  const { code, data } = parsePayload(trackInfoResponse, json, "17TRACK", "response");
+  if (code !== 0) {
+    const why = data?.errors?.map((e) => `${e.message ?? "error"}${e.code ? ` (${e.code})` : ""}`).join("; ");
+    throw new ProviderPayloadError(`17TRACK answered code ${code}${why ? `: ${why}` : ""}`);
+  }
+  const registered: string[] = [];
+  const refused: { trackingNumber: string; message: string }[] = [];
+  (data?.accepted ?? []).forEach((item) => {
+    const number = (item as { number?: unknown } | null)?.number;
+    if (typeof number === "string" && number) registered.push(number);
+  });
+  for (const r of data?.rejected ?? []) {
+    if (r.error?.code === SEVENTEEN_TRACK_ERRORS.alreadyRegistered) {
+      registered.push(r.number);
+      continue;
+    }
+    const why = r.error?.message?.trim() || "rejected";
+    refused.push({ trackingNumber: r.number, message: r.error?.code ? `${why} (${r.error.code})` : why });
+  }
+  return { registered, refused };
 }
 
 // ---------------------------------------------------------------------------------------------------------

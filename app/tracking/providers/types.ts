@@ -30,8 +30,13 @@ export interface ProviderUpdate {
 /** What a provider answered to a poll for a batch of tracking numbers. */
 export interface ProviderPollResult {
   updates: ProviderUpdate[];
-  /** Numbers the provider answered about without usable tracking (not registered, unreadable), with why. */
+  /** Numbers the provider answered about without usable tracking (no information yet, unreadable), with why. */
   rejected: { trackingNumber: string; message: string }[];
+  /**
+   * Numbers the provider does not follow: never registered with it (17TRACK says so; AfterShip and EasyPost
+   * simply leave them out of the answer). Asked again, it says the same until they are registered.
+   */
+  unknown: string[];
 }
 
 /** Fetch's Headers, or a plain object such as Node's IncomingHttpHeaders. */
