@@ -41,3 +41,9 @@ export function db(): Database {
   globalThis.omnistockDatabase ??= createDatabase(databaseUrl());
   return globalThis.omnistockDatabase;
 }
+
+/**
+ * A unique constraint refused the write (Prisma's P2002): someone else stored the same row first. By code, not
+ * by class: the PostgreSQL client is generated separately, and its errors are not @prisma/client's classes.
+ */
+export const isUniqueViolation = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === "P2002";

@@ -33,7 +33,8 @@ import {
   settingsFormSchema,
 } from "~/tracking/notification-settings.server";
 import { checkSmtp, recentNotifications } from "~/tracking/notifications.server";
-import { TRACKING_PROVIDERS } from "~/tracking/providers/types";
+import { PROVIDER_NAMES, TRACKING_PROVIDERS } from "~/tracking/providers/types";
+import { TRACKING_STATUS_LABELS } from "~/tracking/status";
 import { trackingSecretBox } from "~/tracking/services.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -99,20 +100,6 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<ActionRes
   }
 };
 
-const STATUS_LABEL: Record<EmailableStatus, string> = {
-  info_received: "Shipped (label created)",
-  in_transit: "In transit",
-  out_for_delivery: "Out for delivery",
-  available_for_pickup: "Ready for pickup",
-  attempt_fail: "Delivery attempt failed",
-  delivered: "Delivered",
-  exception: "Delivery problem",
-  expired: "Tracking expired",
-  returning_to_sender: "Returning to sender",
-};
-
-const PROVIDER_NAME = { aftership: "AfterShip", "17track": "17TRACK", easypost: "EasyPost" } as const;
-
 function SettingsForm({ errors }: { errors?: Record<string, string> }) {
   const { settings, emailableStatuses } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
@@ -153,7 +140,7 @@ function SettingsForm({ errors }: { errors?: Record<string, string> }) {
               {emailableStatuses.map((status) => (
                 <Checkbox
                   key={status}
-                  label={STATUS_LABEL[status]}
+                  label={TRACKING_STATUS_LABELS[status]}
                   disabled={!values.shopperEmails}
                   checked={statuses.includes(status)}
                   onChange={(checked) => setStatuses((list) => (checked ? [...list, status] : list.filter((s) => s !== status)))}
@@ -255,7 +242,7 @@ function Providers({ errors }: { errors?: Record<string, string> }) {
             <InlineStack align="space-between" blockAlign="start" gap="200">
               <BlockStack gap="050">
                 <Text as="p" fontWeight="semibold">
-                  {PROVIDER_NAME[p.provider]}
+                  {PROVIDER_NAMES[p.provider]}
                 </Text>
                 <Text as="p" tone="subdued" breakWord>
                   {p.webhooks ? `Webhooks: ${webhookBase}/${p.provider}?shop=${shop}` : "Webhooks: not set up (no webhook secret)"}
@@ -269,8 +256,8 @@ function Providers({ errors }: { errors?: Record<string, string> }) {
                 </Text>
                 {p.awaitingTracking > 0 && (
                   <Text as="p" tone="caution">
-                    {`${PROVIDER_NAME[p.provider]} has no tracking yet for ${p.awaitingTracking === 1 ? "1 parcel" : `${p.awaitingTracking} parcels`} Omnistock asked about. ` +
-                      `Omnistock registers new tracking numbers with ${PROVIDER_NAME[p.provider]}; they show once the carrier scans them. If this number keeps growing, check the carrier and tracking number of recent orders in Shopify.`}
+                    {`${PROVIDER_NAMES[p.provider]} has no tracking yet for ${p.awaitingTracking === 1 ? "1 parcel" : `${p.awaitingTracking} parcels`} Omnistock asked about. ` +
+                      `Omnistock registers new tracking numbers with ${PROVIDER_NAMES[p.provider]}; they show once the carrier scans them. If this number keeps growing, check the carrier and tracking number of recent orders in Shopify.`}
                   </Text>
                 )}
                 {p.pollError && (
@@ -293,7 +280,7 @@ function Providers({ errors }: { errors?: Record<string, string> }) {
           <input type="hidden" name="intent" value="provider" />
           <input type="hidden" name="provider" value={provider} />
           <FormLayout>
-            <Select label="Provider" options={TRACKING_PROVIDERS.map((p) => ({ label: PROVIDER_NAME[p], value: p }))} value={provider} onChange={choose} />
+            <Select label="Provider" options={TRACKING_PROVIDERS.map((p) => ({ label: PROVIDER_NAMES[p], value: p }))} value={provider} onChange={choose} />
             <TextField
               label="Webhook secret (for webhooks)"
               name="webhookSecret"

@@ -24,7 +24,7 @@ import { db } from "~/db.server";
 import { authenticate } from "~/shopify.server";
 import { requestBackfill } from "~/tracking/backfill.server";
 import { backfillStatus, listShipments, shipmentFiltersSchema, shipmentKpis } from "~/tracking/shipment-list.server";
-import { TRACKING_STATUSES, type TrackingStatus } from "~/tracking/status";
+import { TRACKING_STATUS_LABELS, TRACKING_STATUSES, type TrackingStatus } from "~/tracking/status";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -48,19 +48,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   // The tracking worker picks it up within seconds.
   await requestBackfill(db(), session.shop);
   return { requested: true };
-};
-
-const STATUS_LABEL: Record<TrackingStatus, string> = {
-  pending: "Pending",
-  info_received: "Shipped",
-  in_transit: "In transit",
-  out_for_delivery: "Out for delivery",
-  available_for_pickup: "Ready for pickup",
-  attempt_fail: "Delivery attempt failed",
-  delivered: "Delivered",
-  exception: "Exception",
-  expired: "Tracking expired",
-  returning_to_sender: "Returning to sender",
 };
 
 const STATUS_TONE: Partial<Record<TrackingStatus, "success" | "info" | "attention" | "critical" | "warning">> = {
@@ -158,7 +145,7 @@ export default function Shipments() {
                 <InlineGrid columns={{ xs: 1, md: 4 }} gap="300" alignItems="end">
                   <Select
                     label="Status"
-                    options={[{ label: "Any status", value: "" }, ...TRACKING_STATUSES.map((s) => ({ label: STATUS_LABEL[s], value: s }))]}
+                    options={[{ label: "Any status", value: "" }, ...TRACKING_STATUSES.map((s) => ({ label: TRACKING_STATUS_LABELS[s], value: s }))]}
                     value={filters.status ?? ""}
                     onChange={(value) => set("status", value)}
                   />
@@ -207,7 +194,7 @@ export default function Shipments() {
                     <IndexTable.Cell>{s.trackingNumber ?? "–"}</IndexTable.Cell>
                     <IndexTable.Cell>
                       <InlineStack gap="100">
-                        <Badge tone={STATUS_TONE[s.status]}>{STATUS_LABEL[s.status]}</Badge>
+                        <Badge tone={STATUS_TONE[s.status]}>{TRACKING_STATUS_LABELS[s.status]}</Badge>
                         {s.lateness && <Badge tone="warning">{s.lateness === "stalled" ? "Stalled" : "Late"}</Badge>}
                         {s.reason && s.status !== "delivered" && (
                           <Text as="span" tone="subdued">

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Prisma, type Shipment, type TrackingNotification } from "@prisma/client";
 import nodemailer, { type Transporter } from "nodemailer";
-import type { Database } from "../db.server";
+import { isUniqueViolation, type Database } from "../db.server";
 import type { DatabaseKind } from "../db/url";
 import type { Logger } from "../observability/logger.server";
 import type { SecretBox } from "../security/secrets.server";
@@ -33,10 +33,6 @@ export const MAX_NOTIFICATION_ATTEMPTS = 5;
 
 export type NotificationKind = "shopper" | "merchant";
 export type NotificationStatus = "pending" | "processing" | "sent" | "failed" | "skipped";
-
-// By Prisma's code, not its class: the PostgreSQL client is generated separately (db.server.ts), and its errors
-// are not instances of @prisma/client's classes.
-const isUniqueViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === "P2002";
 
 /** The link in a shopper email: the shop's tracking page for the order, else the carrier's page. */
 function trackUrl(settings: SendingSettings, shipment: Shipment): string | null {

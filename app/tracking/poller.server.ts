@@ -12,12 +12,11 @@ import {
   needsNewKey,
   PASTE_KEY,
   POLL_BATCH_SIZE,
-  PROVIDER_NAMES,
   ProviderPollError,
   registerTrackings,
   type PollRequestOptions,
 } from "./providers/poll";
-import { TRACKING_PROVIDERS, type ProviderPollResult, type ProviderUpdate, type TrackingProvider } from "./providers/types";
+import { PROVIDER_NAMES, TRACKING_PROVIDERS, type ProviderPollResult, type ProviderUpdate, type TrackingProvider } from "./providers/types";
 import type { ExceptionReason, TrackingStatus } from "./status";
 
 // The poller: for parcels whose provider does not push (or has not lately), ask it. Each shop sets, per
@@ -29,8 +28,6 @@ import type { ExceptionReason, TrackingStatus } from "./status";
 // normalised key. A number the provider has never been told about is registered with it once, from the quota.
 // A 429 is a per-second rate limit: the provider is paused for that shop until it says, and the polls it
 // refused are given back.
-
-export { POLL_DAYS, pollingProviderOf } from "./poll-quota";
 
 export interface PollerDeps {
   db: Database;

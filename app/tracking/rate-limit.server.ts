@@ -1,4 +1,4 @@
-import type { Database } from "../db.server";
+import { isUniqueViolation, type Database } from "../db.server";
 
 // Fixed-window counters in the database, so every app instance counts the same hits. A counter is one row per
 // shop and key; a hit increments it atomically, and the first hit after the window ran out starts a new window
@@ -16,10 +16,6 @@ export interface WindowCount {
   /** The start of the window the hit was counted in. */
   windowStart: Date;
 }
-
-// By Prisma's code, not its class: the PostgreSQL client is generated separately (db.server.ts), and its errors
-// are not instances of @prisma/client's classes.
-const isUniqueViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === "P2002";
 
 /** Counts one hit for `key` and returns the count in the current window, this hit included. */
 export async function countHit(db: Database, shop: string, key: string, windowMs: number, now: Date): Promise<WindowCount> {

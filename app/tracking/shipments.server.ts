@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { Prisma, type Shipment, type ShipmentEvent } from "@prisma/client";
-import type { Database } from "../db.server";
+import { isUniqueViolation, type Database } from "../db.server";
 import { carrierClassOf, carrierOf } from "./carrier-companies.server";
 import { normalizeTrackingNumber } from "./carriers";
 import { detectLateness, estimateDelivery, type DeliveredShipment } from "./estimate";
@@ -76,14 +76,8 @@ export interface FulfillmentSnapshot {
   events?: ShopifyEventInput[];
 }
 
-/** A report from any source, ready to store. */
-export interface NewShipmentEvent {
-  at: string;
-  status: TrackingStatus;
-  reason?: ExceptionReason;
-  description: string;
-  location?: string;
-  source: string;
+/** A report from any source, ready to store: a timeline event with the key that stores it once. */
+export interface NewShipmentEvent extends TimelineEvent {
   dedupeKey: string;
 }
 
@@ -131,10 +125,6 @@ const DAY_MS = 86_400_000;
 export function hashEmail(shop: string, email: string): string {
   return createHash("sha256").update(`${shop}\n${email.trim().toLowerCase()}`, "utf8").digest("hex");
 }
-
-// By Prisma's code, not its class: the PostgreSQL client is generated separately (db.server.ts), and its errors
-// are not instances of @prisma/client's classes.
-const isUniqueViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === "P2002";
 
 const PLACEHOLDER_PREFIX = "fo-";
 

@@ -15,6 +15,20 @@ export const TRACKING_STATUSES = [
 ] as const;
 export type TrackingStatus = (typeof TRACKING_STATUSES)[number];
 
+/** How the admin names each status for the merchant (shoppers read the widget's and the emails' own words). */
+export const TRACKING_STATUS_LABELS: Record<TrackingStatus, string> = {
+  pending: "Pending",
+  info_received: "Shipped",
+  in_transit: "In transit",
+  out_for_delivery: "Out for delivery",
+  available_for_pickup: "Ready for pickup",
+  attempt_fail: "Delivery attempt failed",
+  delivered: "Delivered",
+  exception: "Exception",
+  expired: "Tracking expired",
+  returning_to_sender: "Returning to sender",
+};
+
 /**
  * Why a parcel needs attention. Plain codes: the UI translates them. Set on `exception`, and on `attempt_fail`
  * when the carrier says why the attempt failed.

@@ -1,11 +1,11 @@
 import type { Database } from "../db.server";
+import { POLL_DAYS } from "./poll-quota";
 import { pruneRateLimits } from "./rate-limit.server";
 import { HistoryCache, refreshShipment } from "./shipments.server";
 
 // Parcels in flight change state without any event: they stall, they go late. The sweep re-derives them now.
 
 /** Parcels shipped longer ago than this are not swept any more. */
-const SWEEP_DAYS = 60;
 const DAY_MS = 86_400_000;
 const PAGE = 200;
 
@@ -20,7 +20,7 @@ export async function sweepShipments(db: Database, now = new Date(), shop?: stri
         ...(shop ? { shop } : {}),
         redactedAt: null,
         status: { notIn: ["delivered", "expired"] },
-        shippedAt: { gte: new Date(now.getTime() - SWEEP_DAYS * DAY_MS) },
+        shippedAt: { gte: new Date(now.getTime() - POLL_DAYS * DAY_MS) },
         ...(cursor ? { id: { gt: cursor } } : {}),
       },
       orderBy: { id: "asc" },

@@ -3,7 +3,7 @@ import { AFTERSHIP_TRACKING_EXISTS, parseAftershipTrackings } from "./aftership"
 import { parseEasyPostTrackers } from "./easypost";
 import { ProviderPayloadError } from "./payload";
 import { parseSeventeenTrackRegister, parseSeventeenTrackTrackInfo, SEVENTEEN_TRACK_ERRORS } from "./seventeen-track";
-import type { ProviderPollResult, TrackingProvider } from "./types";
+import { PROVIDER_NAMES, type ProviderPollResult, type TrackingProvider } from "./types";
 
 // "Get tracking" clients: what the poller asks a provider about a batch of tracking numbers, for shops whose
 // provider does not push (or not reliably). One request per batch; each provider bills per number.
@@ -28,8 +28,6 @@ import type { ProviderPollResult, TrackingProvider } from "./types";
 //   EasyPost   5 requests per second on index endpoints, load-based elsewhere; 429 "Too Many Requests".
 //              https://docs.easypost.com/guides/rate-limiting-guide
 // Each may send Retry-After (seconds or an HTTP date); we wait for the later of what they say.
-
-export const PROVIDER_NAMES: Record<TrackingProvider, string> = { aftership: "AfterShip", "17track": "17TRACK", easypost: "EasyPost" };
 
 /** Numbers per request: 17TRACK takes at most 40; AfterShip and EasyPost page at 100, we stay well inside. */
 export const POLL_BATCH_SIZE: Record<TrackingProvider, number> = { aftership: 50, "17track": 40, easypost: 50 };

@@ -5,6 +5,9 @@ import type { ExceptionReason, TrackingStatus } from "../status";
 export const TRACKING_PROVIDERS = ["aftership", "17track", "easypost"] as const;
 export type TrackingProvider = (typeof TRACKING_PROVIDERS)[number];
 
+/** Each provider's name as the merchant knows it. */
+export const PROVIDER_NAMES: Record<TrackingProvider, string> = { aftership: "AfterShip", "17track": "17TRACK", easypost: "EasyPost" };
+
 export interface ProviderEvent {
   /** ISO 8601 instant (UTC). */
   at: string;
