@@ -4,6 +4,7 @@ import { config, ConfigError } from "../app/config.server";
 import { databaseKind, db } from "../app/db.server";
 import { migrateDatabase } from "../app/db/migrations.server";
 import { logger } from "../app/observability/logger.server";
+import { closeStockReaders } from "../app/storefront-proxy/stock-reader.server";
 import { closeDeliveryWriters } from "../app/webhooks/delivery-writer.server";
 import { startHttpServer, type RunningHttpServer } from "./app-server";
 import { startBackgroundWork, type BackgroundWork } from "./background";
@@ -37,7 +38,7 @@ async function main() {
     logger.info(`Received ${signal}: finishing current work and stopping`);
     await http?.close();
     await work?.stop();
-    await closeDeliveryWriters();
+    await Promise.all([closeDeliveryWriters(), closeStockReaders()]);
     await db().$disconnect();
     process.exit(0);
   };

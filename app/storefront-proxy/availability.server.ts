@@ -91,9 +91,10 @@ function readStock(db: Database, shop: string, variantId: string, now: number): 
 
 async function loadStock(db: Database, shop: string, variantId: string, key: string, now: number): Promise<Stock> {
   const generation = generations.get(key) ?? 0;
-  const item = await stockReader(databaseUrl()).read(shop, variantId);
+  // Both at once: the locations are almost always cached, and an unknown variant simply does not use them.
+  const [item, shopRows] = await Promise.all([stockReader(databaseUrl()).read(shop, variantId), shopLocations(db, shop, now)]);
   const levels = item?.levels ?? [];
-  const locations = item ? await shopLocations(db, shop, now) : [];
+  const locations = item ? shopRows : [];
   const stock: Stock = {
     at: now,
     ttl: CACHE_TTL_MS * (0.8 + Math.random() * 0.4),
