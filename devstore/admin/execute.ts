@@ -202,7 +202,7 @@ function bulkOperationRunQuery(ctx: ExecContext, query: string, groupObjects: bo
   }
 
   // Every connection unbounded, nothing charged. A field the dev store lacks fails here, naming it.
-  const result = executeSync({ schema, document, contextValue: { ...ctx, unbounded: true }, fieldResolver, typeResolver });
+  const result = executeSync({ schema, document, contextValue: { ...ctx, bulk: true }, fieldResolver, typeResolver });
   if (result.errors?.length) throw result.errors[0]!;
   const lines = flattenBulkResult(schema, document, (result.data ?? {}) as Record<string, unknown>, groupObjects);
   const op = registry.start({ appKey: ctx.appKey, shop: ctx.shop.domain, query, lines });
@@ -253,7 +253,7 @@ interface ExecContext extends AdminContext {
   /** The Admin API version the app called (some limits depend on it). */
   apiVersion?: string;
   /** Inside a bulk operation: connections return every node (see connection.ts). */
-  unbounded?: boolean;
+  bulk?: boolean;
 }
 
 /** Resolves root fields from the tables above and every other field from the view objects. */
@@ -265,7 +265,7 @@ const fieldResolver: GraphQLFieldResolver<unknown, ExecContext> = (source, args,
   if (isQuery || isMutation) {
     const resolve = (isQuery ? QUERY : MUTATION)[info.fieldName];
     if (!resolve) throw notImplemented(parent, info.fieldName);
-    if (ctx.unbounded) return resolve(ctx, { ...args, [UNBOUNDED]: true });
+    if (ctx.bulk) return resolve(ctx, { ...args, [UNBOUNDED]: true });
     if (isMutation && IDEMPOTENT_MUTATIONS.has(info.fieldName)) {
       const key = idempotencyKey(info);
       const payloadType = String(info.returnType).replace(/!$/, "");
@@ -284,7 +284,7 @@ const fieldResolver: GraphQLFieldResolver<unknown, ExecContext> = (source, args,
   if (!(info.fieldName in record)) throw notImplemented(parent, info.fieldName);
   const value = record[info.fieldName];
   if (typeof value !== "function") return value;
-  return (value as (a: unknown) => unknown)(ctx.unbounded ? { ...args, [UNBOUNDED]: true } : args);
+  return (value as (a: unknown) => unknown)(ctx.bulk ? { ...args, [UNBOUNDED]: true } : args);
 };
 
 function notImplemented(type: string, field: string) {

@@ -352,14 +352,14 @@ const eventStatus = (status: string) => (status === "PICKED_UP" ? "DELIVERED" : 
 export function fulfillmentView(ctx: AdminContext, fulfillment: Fulfillment): View {
   const order = ctx.shop.orders.get(fulfillment.orderId)!;
   const location = ctx.shop.locations.get(fulfillment.locationId)!;
+  const siblings = byId([...ctx.shop.fulfillments.values()].filter((f) => f.orderId === order.id));
   const lineOf = (lineItemId: string) => order.lineItems.find((l) => l.id === lineItemId)!;
   const at = (status: string) => fulfillment.events.find((e) => e.status === status)?.happenedAt ?? null;
   return {
     __typename: "Fulfillment",
     id: gid("Fulfillment", fulfillment.id),
     legacyResourceId: fulfillment.id,
-    // Computed when asked for: it scans the shop's fulfillments, and bulk reads build thousands of these views.
-    name: () => `${order.name}.${byId([...ctx.shop.fulfillments.values()].filter((f) => f.orderId === order.id)).findIndex((f) => f.id === fulfillment.id) + 1}`,
+    name: `${order.name}.${siblings.findIndex((f) => f.id === fulfillment.id) + 1}`,
     status: fulfillment.status,
     createdAt: fulfillment.createdAt,
     updatedAt: fulfillment.updatedAt,
