@@ -4,7 +4,6 @@ import { config, ConfigError } from "../app/config.server";
 import { databaseKind, db } from "../app/db.server";
 import { migrateDatabase } from "../app/db/migrations.server";
 import { logger } from "../app/observability/logger.server";
-import { closeStockReaders } from "../app/storefront-proxy/stock-reader.server";
 import { closeDeliveryWriters } from "../app/webhooks/delivery-writer.server";
 import { startHttpServer, type RunningHttpServer } from "./app-server";
 import { startBackgroundWork, type BackgroundWork } from "./background";
@@ -38,7 +37,7 @@ async function main() {
     logger.info(`Received ${signal}: finishing current work and stopping`);
     await http?.close();
     await work?.stop();
-    await Promise.all([closeDeliveryWriters(), closeStockReaders()]);
+    await closeDeliveryWriters();
     await db().$disconnect();
     process.exit(0);
   };

@@ -177,6 +177,7 @@ export const bulkItemLine = z.union([
   itemSchema.shape.variants.shape.nodes.element.extend({ __parentId: z.string() }).strict(),
   itemSchema.shape.inventoryLevels.shape.nodes.element.extend({ __parentId: z.string() }).strict(),
 ]);
+export type BulkItemLine = z.infer<typeof bulkItemLine>;
 
 /** How many items a shop has: one inventory item per variant. 1 point. */
 export const catalogSize = adminOperation<Record<string, never>, { productVariantsCount: { count: number; precision: string } | null }>(

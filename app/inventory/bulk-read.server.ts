@@ -68,7 +68,7 @@ const finished = (globals[KEY] ??= new EventEmitter().setMaxListeners(100));
 const finishKey = (shop: string, id: string) => `${shop} ${id}`;
 
 /** Says a bulk operation finished; true when a read in this process was waiting for it. */
-function bulkOperationFinished(shop: string, id: string): boolean {
+export function bulkOperationFinished(shop: string, id: string): boolean {
   return finished.emit(finishKey(shop, id));
 }
 

@@ -5,9 +5,10 @@ import type { DatabaseKind } from "../db/url";
 import type { Logger } from "../observability/logger.server";
 import type { AdminClient } from "../shopify/admin-client.server";
 import { defineHandler, type TopicHandler } from "../webhooks/topic-handler";
+import { notifyWorkQueued } from "../jobs/signals.server";
 import { applyChannelRestock, applyChannelSale } from "../sync/sales.server";
 import { enqueuePushes } from "../sync/push.server";
-import { queueRefresh, refreshItems } from "./mirror.server";
+import { refreshItems } from "./mirror.server";
 import { applySafetyStock } from "./safety-stock.server";
 
 // Webhooks are hints: they say an item may have changed, not what it is now (inventory_levels/update carries
@@ -40,6 +41,19 @@ const orderHint = z.looseObject({
 
 const idOf = (gidValue: string | undefined, fallback: number | undefined) => gidValue?.split("/").pop() ?? String(fallback ?? "");
 
+/** Queues items for a re-read; a newer hint for a queued item only refreshes its cause. */
+export async function queueRefresh(db: Database, shop: string, inventoryItemIds: string[], cause: string) {
+  if (inventoryItemIds.length) process.nextTick(notifyWorkQueued, "refresh");
+  for (const inventoryItemId of new Set(inventoryItemIds)) {
+    await db.inventoryRefresh.upsert({
+      where: { shop_inventoryItemId: { shop, inventoryItemId } },
+      create: { shop, inventoryItemId, cause },
+      // A worker reading the item now may have read it too early: let the next one take it at once.
+      update: { cause, requestedAt: new Date(), lockedBy: null, lockedUntil: null },
+    });
+  }
+}
+
 async function itemsOfVariants(db: Database, shop: string, variantIds: string[]): Promise<string[]> {
   if (variantIds.length === 0) return [];
   const items = await db.inventoryItem.findMany({ where: { shop, variantId: { in: variantIds } }, select: { inventoryItemId: true } });
@@ -53,9 +67,7 @@ const levelHandler = defineHandler({
     // The echo of our own write (a push, a linked sale), or a change a read already found: the mirror shows
     // that `available` already, and a re-read would spend points to learn nothing that channels sell from.
     // Not while a read of the item is queued or running: it may store an older value after this hint.
-    const queued =
-      typeof payload.available === "number" &&
-      (await ctx.db.inventoryRefresh.findUnique({ where: { shop_inventoryItemId: { shop: ctx.shop, inventoryItemId } }, select: { cause: true } }));
+    const queued = await ctx.db.inventoryRefresh.findUnique({ where: { shop_inventoryItemId: { shop: ctx.shop, inventoryItemId } }, select: { cause: true } });
     if (typeof payload.available === "number" && !queued) {
       const locationId = levelLocation.exec(payload.admin_graphql_api_id)![1]!;
       const level = await ctx.db.inventoryLevel.findUnique({

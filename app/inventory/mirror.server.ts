@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "../db.server";
-import { notifyWorkQueued } from "../jobs/signals.server";
 import type { AdminClient } from "../shopify/admin-client.server";
 import {
   inventoryItemsById,
@@ -109,7 +108,13 @@ async function storeLevel(
       // This read may predate the write, or include a sale that came after it: when they disagree, a read asked
       // for now settles it (nothing seen is dropped, nothing stale is stored).
       const differs = (Object.values(COLUMNS) as (keyof Quantities)[]).some((column) => quantities[column] !== current[column]);
-      if (differs) await queueRefresh(db, key.shop, [key.inventoryItemId], `${cause} (read again: it crossed a newer write)`);
+      if (differs) {
+        await db.inventoryRefresh.upsert({
+          where: { shop_inventoryItemId: { shop: key.shop, inventoryItemId: key.inventoryItemId } },
+          create: { shop: key.shop, inventoryItemId: key.inventoryItemId, cause: `${cause} (read again: it crossed a newer write)` },
+          update: { requestedAt: new Date(), lockedBy: null, lockedUntil: null },
+        });
+      }
       return 0;
     }
     const entries = (Object.entries(COLUMNS) as [QuantityName, keyof Quantities][])
@@ -298,18 +303,9 @@ export async function recordApplied(
     }
   }
   // It kept changing under us: a re-read settles it (the mutation itself is applied and keyed).
-  await queueRefresh(db, shop, [inventoryItemId], change.cause);
-}
-
-/** Queues items for a re-read and wakes the loop that reads them; a newer hint for a queued item only refreshes its cause. */
-export async function queueRefresh(db: Database, shop: string, inventoryItemIds: string[], cause: string) {
-  if (inventoryItemIds.length) process.nextTick(notifyWorkQueued, "refresh");
-  for (const inventoryItemId of new Set(inventoryItemIds)) {
-    await db.inventoryRefresh.upsert({
-      where: { shop_inventoryItemId: { shop, inventoryItemId } },
-      create: { shop, inventoryItemId, cause },
-      // A worker reading the item now may have read it too early: let the next one take it at once.
-      update: { cause, requestedAt: new Date(), lockedBy: null, lockedUntil: null },
-    });
-  }
+  await db.inventoryRefresh.upsert({
+    where: { shop_inventoryItemId: { shop, inventoryItemId } },
+    create: { shop, inventoryItemId, cause: change.cause },
+    update: { requestedAt: new Date(), lockedBy: null, lockedUntil: null },
+  });
 }

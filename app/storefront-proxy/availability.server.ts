@@ -91,10 +91,9 @@ function readStock(db: Database, shop: string, variantId: string, now: number): 
 
 async function loadStock(db: Database, shop: string, variantId: string, key: string, now: number): Promise<Stock> {
   const generation = generations.get(key) ?? 0;
-  // Both at once: the locations are almost always cached, and an unknown variant simply does not use them.
-  const [item, shopRows] = await Promise.all([stockReader(databaseUrl()).read(shop, variantId), shopLocations(db, shop, now)]);
+  const item = await stockReader(databaseUrl()).read(shop, variantId);
   const levels = item?.levels ?? [];
-  const locations = item ? shopRows : [];
+  const locations = item ? await shopLocations(db, shop, now) : [];
   const stock: Stock = {
     at: now,
     ttl: CACHE_TTL_MS * (0.8 + Math.random() * 0.4),

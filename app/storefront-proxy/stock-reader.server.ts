@@ -9,7 +9,7 @@ import { logger } from "../observability/logger.server";
 // its levels in one round trip. Everything else reads InventoryItem and InventoryLevel through Prisma; the
 // columns here must match prisma/schema.prisma (a test compares this reader's answers with Prisma's).
 
-interface LevelStock {
+export interface LevelStock {
   locationId: string;
   available: number;
   /** When the mirror last read this level from Shopify. */
