@@ -25,6 +25,8 @@ const EXTRA_ITEMS = 30;
 
 let devstore: RunningDevStore & { fixture: Fixture };
 let receiver: http.Server;
+/** Drains the forwarder started; awaited before the file's database goes away. */
+const drains = new Set<Promise<unknown>>();
 const admins = new Map<string, AdminClient>();
 
 /** The same 30 extra products in a shop, with every quantity state in use and some items at one location only. */
@@ -81,7 +83,9 @@ async function startWebhookForwarder(): Promise<http.Server> {
       const body = new Uint8Array(Buffer.concat(chunks));
       const response = await callAction(webhooksRoute, new Request("http://127.0.0.1:3999/webhooks", { method: "POST", headers, body }));
       res.writeHead(response.status).end();
-      await drainWebhooks();
+      const drain = drainWebhooks();
+      drains.add(drain);
+      await drain.finally(() => drains.delete(drain));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -103,6 +107,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await devstore?.close();
   await new Promise((resolve) => receiver?.close(resolve));
+  await Promise.all(drains);
 });
 
 const deps = (bulkRead: ReconcileDeps["bulkRead"]): ReconcileDeps => ({
